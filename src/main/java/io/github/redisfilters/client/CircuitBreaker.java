@@ -1,0 +1,105 @@
+package io.github.redisfilters.client;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops paying Redis timeouts on every request once Redis is known to be down.
+ *
+ * <p>CLOSED: calls go through; {@code failureThreshold} consecutive failures open it. OPEN: calls
+ * are refused at once; after {@code retryInterval} one caller is let through as a probe
+ * (HALF_OPEN). The probe's success closes the breaker, its failure re-opens it for another
+ * interval. Exactly one WARN is logged when an outage starts and one INFO when it ends.
+ */
+public final class CircuitBreaker {
+    /** Breaker state. */
+    public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
+
+    private final String target;
+    private final int failureThreshold;
+    private final long retryNanos;
+    private final LongSupplier nanoTime;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicLong nextProbeAt = new AtomicLong();
+    private final AtomicLong outageStartedAt = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong openings = new AtomicLong();
+
+    CircuitBreaker(String target, int failureThreshold, long retryNanos, LongSupplier nanoTime) {
+        this.target = target;
+        this.failureThreshold = failureThreshold;
+        this.retryNanos = retryNanos;
+        this.nanoTime = nanoTime;
+    }
+
+    /** True if the caller may talk to Redis now (CLOSED, or it won the probe). */
+    boolean tryAcquire() {
+        State s = state.get();
+        if (s == State.CLOSED) {
+            return true;
+        }
+        long now = nanoTime.getAsLong();
+        long at = nextProbeAt.get();
+        if (now - at >= 0 && nextProbeAt.compareAndSet(at, now + retryNanos)) {
+            state.set(State.HALF_OPEN);
+            return true;
+        }
+        rejected.incrementAndGet();
+        return false;
+    }
+
+    void onSuccess() {
+        consecutiveFailures.set(0);
+        State previous = state.getAndSet(State.CLOSED);
+        if (previous != State.CLOSED) {
+            long ms = (nanoTime.getAsLong() - outageStartedAt.get()) / 1_000_000L;
+            LOG.info("Redis at {} is reachable again after {} ms; {} calls were short-circuited meanwhile",
+                    target, ms, rejected.getAndSet(0));
+        }
+    }
+
+    void onFailure(Throwable cause) {
+        int failures = consecutiveFailures.incrementAndGet();
+        State s = state.get();
+        if (s == State.HALF_OPEN) {
+            nextProbeAt.set(nanoTime.getAsLong() + retryNanos);
+            state.set(State.OPEN);
+            LOG.debug("Redis at {} still unavailable: {}", target, cause.toString());
+        } else if (s == State.CLOSED && failures >= failureThreshold
+                && state.compareAndSet(State.CLOSED, State.OPEN)) {
+            long now = nanoTime.getAsLong();
+            nextProbeAt.set(now + retryNanos);
+            outageStartedAt.set(now);
+            openings.incrementAndGet();
+            LOG.warn("Redis at {} is unavailable ({}); filters apply their failureMode and Redis is probed every {} ms"
+                    + " until it answers", target, describe(cause), retryNanos / 1_000_000L);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** Current state. */
+    public State state() {
+        return state.get();
+    }
+
+    /** How many times the breaker has opened since start. */
+    public long openings() {
+        return openings.get();
+    }
+
+    /** Calls refused during the current outage. */
+    public long rejectedInCurrentOutage() {
+        return rejected.get();
+    }
+}

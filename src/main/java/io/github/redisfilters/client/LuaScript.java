@@ -1,0 +1,73 @@
+package io.github.redisfilters.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A Lua script loaded once from a classpath resource. Run it with
+ * {@link SharedRedisClient#eval(LuaScript, java.util.List, java.util.List)}, which uses
+ * {@code EVALSHA} and falls back to {@code EVAL} (re-caching the script) on {@code NOSCRIPT}.
+ */
+public final class LuaScript {
+    private final String name;
+    private final String source;
+    private final String sha1;
+
+    private LuaScript(String name, String source) {
+        this.name = name;
+        this.source = source;
+        this.sha1 = sha1Hex(source);
+    }
+
+    /**
+     * Loads {@code resource} relative to {@code anchor}'s package (e.g. {@code lua/fixed_window.lua}).
+     *
+     * @throws IllegalStateException if the resource is missing (a packaging error)
+     */
+    public static LuaScript fromResource(Class<?> anchor, String resource) {
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script resource '" + resource + "' not found next to " + anchor.getName());
+            }
+            return new LuaScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A script from source text (tests and benchmarks). */
+    public static LuaScript of(String name, String source) {
+        return new LuaScript(name, source);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Lower-case hex SHA-1, as Redis computes it. */
+    public String sha1() {
+        return sha1;
+    }
+
+    private static String sha1Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.redisfilters.client;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.LinkedHashSet;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Builds the Jedis client for a {@link RedisSettings}, with the non-deprecated Jedis 7/8 builders. */
+final class RedisClientFactory {
+    private RedisClientFactory() {
+    }
+
+    static UnifiedJedis create(RedisSettings s) {
+        DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) s.connectTimeout().toMillis())
+                .socketTimeoutMillis((int) s.socketTimeout().toMillis())
+                .clientName(s.clientName())
+                .user(s.user())
+                .password(s.password());
+        if (s.mode() != RedisSettings.Mode.CLUSTER) {
+            cfg.database(s.database());
+        }
+        if (s.tls()) {
+            cfg.ssl(true);
+            SSLContext ssl = sslContext(s);
+            if (ssl != null) {
+                cfg.sslSocketFactory(ssl.getSocketFactory());
+            }
+            SSLParameters params = new SSLParameters();
+            if (s.verifyHostname()) {
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            cfg.sslParameters(params);
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(s.poolSize());
+        pool.setMaxIdle(s.poolSize()); // below maxTotal, connections churn under load
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(s.poolMaxWait());
+        pool.setJmxEnabled(false); // no MBeans left behind on undeploy
+        pool.setTestWhileIdle(false);
+        pool.setTimeBetweenEvictionRuns(java.time.Duration.ofMillis(-1)); // no evictor thread to leak
+
+        switch (s.mode()) {
+            case SENTINEL: {
+                DefaultJedisClientConfig.Builder sentinelCfg = DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis((int) s.connectTimeout().toMillis())
+                        .socketTimeoutMillis((int) s.socketTimeout().toMillis())
+                        .clientName(s.clientName())
+                        .user(s.sentinelUser())
+                        .password(s.sentinelPassword());
+                return RedisSentinelClient.builder()
+                        .masterName(s.sentinelMaster())
+                        .sentinels(new LinkedHashSet<>(s.sentinelNodes()))
+                        .clientConfig(cfg.build())
+                        .sentinelClientConfig(sentinelCfg.build())
+                        .poolConfig(pool)
+                        .build();
+            }
+            case CLUSTER:
+                return RedisClusterClient.builder()
+                        .nodes(new LinkedHashSet<HostAndPort>(s.clusterNodes()))
+                        .clientConfig(cfg.build())
+                        .poolConfig(pool)
+                        .maxAttempts(3)
+                        .maxTotalRetriesDuration(s.socketTimeout().multipliedBy(2))
+                        .build();
+            default:
+                return RedisClient.builder()
+                        .hostAndPort(s.host(), s.port())
+                        .clientConfig(cfg.build())
+                        .poolConfig(pool)
+                        .build();
+        }
+    }
+
+    private static SSLContext sslContext(RedisSettings s) {
+        if (s.trustStore() == null && s.keyStore() == null) {
+            return null;
+        }
+        try {
+            TrustManagerFactory tmf = null;
+            if (s.trustStore() != null) {
+                KeyStore ts = load(s.trustStore(), s.trustStoreType(), s.trustStorePassword());
+                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ts);
+            }
+            KeyManagerFactory kmf = null;
+            if (s.keyStore() != null) {
+                KeyStore ks = load(s.keyStore(), s.keyStoreType(), s.keyStorePassword());
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(ks, s.keyStorePassword() == null ? new char[0] : s.keyStorePassword().toCharArray());
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            // the message names the file, never the password
+            throw new IllegalArgumentException("cannot set up TLS from redisTrustStore/redisKeyStore ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    private static KeyStore load(String path, String type, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance(type);
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            ks.load(in, password == null ? null : password.toCharArray());
+        }
+        return ks;
+    }
+}

@@ -1,0 +1,17 @@
+package io.github.redisfilters.client;
+
+/**
+ * Redis could not serve a call: it is down, slow, failing over, the pool is exhausted, or the
+ * circuit breaker is open. Filters catch it and apply their {@code failureMode}.
+ */
+public class RedisUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public RedisUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public RedisUnavailableException(String message) {
+        super(message);
+    }
+}

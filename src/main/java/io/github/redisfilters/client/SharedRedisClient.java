@@ -1,0 +1,322 @@
+package io.github.redisfilters.client;
+
+import jakarta.servlet.ServletContext;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The one Redis client of a web application, shared by every filter and guarded by a
+ * {@link CircuitBreaker}.
+ *
+ * <p>Obtain it with {@link #acquire(ServletContext, RedisSettings)} (filters do this in
+ * {@code init}) and give it back with {@link #release(ServletContext, SharedRedisClient)} (in
+ * {@code destroy}). Filters with the same connection settings share one client; it is created on
+ * first acquire, connects lazily (so the application deploys while Redis is down) and is closed
+ * exactly once, when the last holder releases it. There is no static state: the registry lives in
+ * a {@link ServletContext} attribute.
+ *
+ * <p>An application may hand in its own client, either through
+ * {@link RedisSettings.Builder#client(UnifiedJedis)} or by storing a {@link UnifiedJedis} in the
+ * context attribute {@link #CLIENT_ATTRIBUTE} before the filters initialise; such a client is
+ * never closed by the library.
+ */
+public final class SharedRedisClient {
+    /** Context attribute under which an application may publish its own {@link UnifiedJedis}. */
+    public static final String CLIENT_ATTRIBUTE = "io.github.redisfilters.client.UnifiedJedis";
+    static final String REGISTRY_ATTRIBUTE = SharedRedisClient.class.getName() + ".registry";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedRedisClient.class);
+
+    private final RedisSettings settings;
+    private final CircuitBreaker breaker;
+    private final boolean owned;
+    private final Function<RedisSettings, UnifiedJedis> factory;
+    private volatile UnifiedJedis jedis;
+    private volatile boolean closed;
+
+    SharedRedisClient(RedisSettings settings, UnifiedJedis external, Function<RedisSettings, UnifiedJedis> factory,
+            LongSupplier nanoTime) {
+        this.settings = settings;
+        this.owned = external == null;
+        this.jedis = external;
+        this.factory = factory;
+        this.breaker = new CircuitBreaker(external == null ? settings.describeTarget() : "application-supplied client",
+                settings.failureThreshold(), settings.retryInterval().toNanos(), nanoTime);
+    }
+
+    /** A standalone client not registered in any context (tests, benchmarks, application code). */
+    public static SharedRedisClient create(RedisSettings settings) {
+        return new SharedRedisClient(settings, settings.externalClient(), RedisClientFactory::create, System::nanoTime);
+    }
+
+    /**
+     * Returns the context's client for these settings, creating it on first use. Each call must
+     * be matched by one {@link #release}.
+     */
+    public static SharedRedisClient acquire(ServletContext context, RedisSettings settings) {
+        Registry registry;
+        synchronized (context) {
+            registry = (Registry) context.getAttribute(REGISTRY_ATTRIBUTE);
+            if (registry == null) {
+                registry = new Registry();
+                context.setAttribute(REGISTRY_ATTRIBUTE, registry);
+            }
+        }
+        RedisSettings effective = settings;
+        Object published = context.getAttribute(CLIENT_ATTRIBUTE);
+        if (settings.externalClient() == null && published instanceof UnifiedJedis j) {
+            effective = copyWithClient(settings, j);
+        }
+        return registry.acquire(effective);
+    }
+
+    /** Gives back a client obtained from {@link #acquire}; the last release closes it. */
+    public static void release(ServletContext context, SharedRedisClient client) {
+        Registry registry = (Registry) context.getAttribute(REGISTRY_ATTRIBUTE);
+        if (registry != null && client != null && registry.release(client)) {
+            synchronized (context) {
+                if (registry.isEmpty()) {
+                    context.removeAttribute(REGISTRY_ATTRIBUTE);
+                }
+            }
+        }
+    }
+
+    /** Every client currently held in this context (for status reporting). */
+    public static List<SharedRedisClient> all(ServletContext context) {
+        Registry registry = (Registry) context.getAttribute(REGISTRY_ATTRIBUTE);
+        return registry == null ? List.of() : registry.clients();
+    }
+
+    private static RedisSettings copyWithClient(RedisSettings s, UnifiedJedis j) {
+        return RedisSettings.builder().client(j).keyPrefix(s.keyPrefix()).failureThreshold(s.failureThreshold())
+                .retryInterval(s.retryInterval()).socketTimeout(s.socketTimeout()).build();
+    }
+
+    /**
+     * Runs {@code op} against Redis through the breaker.
+     *
+     * @throws RedisUnavailableException when the breaker is open, Redis cannot be reached, a
+     *                                   command times out or Redis answers with an error
+     */
+    public <T> T call(Function<UnifiedJedis, T> op) {
+        if (closed) {
+            throw new RedisUnavailableException("the Redis client was closed (web application stopped)");
+        }
+        if (!breaker.tryAcquire()) {
+            throw new RedisUnavailableException("Redis circuit breaker is open");
+        }
+        UnifiedJedis j;
+        try {
+            j = client();
+        } catch (RuntimeException e) {
+            breaker.onFailure(e);
+            throw new RedisUnavailableException("cannot create the Redis client: " + e.getMessage(), e);
+        }
+        try {
+            T result = op.apply(j);
+            breaker.onSuccess();
+            return result;
+        } catch (JedisDataException e) {
+            if (isUnavailability(e)) {
+                breaker.onFailure(e);
+            } else {
+                breaker.onSuccess(); // Redis answered; the command itself was wrong
+            }
+            throw new RedisUnavailableException("Redis error: " + e.getMessage(), e);
+        } catch (RedisUnavailableException e) {
+            breaker.onFailure(e);
+            throw e;
+        } catch (RuntimeException e) {
+            breaker.onFailure(e);
+            throw new RedisUnavailableException("Redis call failed: " + e, e);
+        }
+    }
+
+    /**
+     * Runs a script with {@code EVALSHA}; on {@code NOSCRIPT} (after a restart, failover or
+     * {@code SCRIPT FLUSH}) it runs {@code EVAL}, which also re-caches the script. On Cluster the
+     * call is routed by the first key, so all keys must share a hash tag.
+     */
+    public Object eval(LuaScript script, List<String> keys, List<String> args) {
+        return call(j -> evalOn(j, script, keys, args));
+    }
+
+    /** {@link #eval} with binary keys and arguments. */
+    public Object evalBinary(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+        return call(j -> evalBinaryOn(j, script, keys, args));
+    }
+
+    /** EVALSHA with NOSCRIPT fallback on a client the caller already holds (inside {@link #call}). */
+    public static Object evalOn(UnifiedJedis j, LuaScript script, List<String> keys, List<String> args) {
+        try {
+            return j.evalsha(script.sha1(), keys, args);
+        } catch (JedisNoScriptException e) {
+            return j.eval(script.source(), keys, args);
+        }
+    }
+
+    /** Binary variant of {@link #evalOn}. */
+    public static Object evalBinaryOn(UnifiedJedis j, LuaScript script, List<byte[]> keys, List<byte[]> args) {
+        byte[] sha = script.sha1().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            return j.evalsha(sha, keys, args);
+        } catch (JedisNoScriptException e) {
+            return j.eval(script.source().getBytes(java.nio.charset.StandardCharsets.UTF_8), keys, args);
+        }
+    }
+
+    private static boolean isUnavailability(JedisDataException e) {
+        String m = e.getMessage();
+        return m != null && (m.startsWith("READONLY") || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
+                || m.startsWith("CLUSTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("BUSY")
+                || m.startsWith("NOREPLICAS"));
+    }
+
+    /** Sends {@code PING} through the breaker and reports the outcome; never throws. */
+    public Health ping() {
+        long start = System.nanoTime();
+        try {
+            call(UnifiedJedis::ping);
+            return new Health(true, (System.nanoTime() - start) / 1000L, null);
+        } catch (RedisUnavailableException e) {
+            return new Health(false, (System.nanoTime() - start) / 1000L, e.getMessage());
+        }
+    }
+
+    /** Outcome of a {@link #ping()}: up or down, round-trip time in microseconds, error if down. */
+    public record Health(boolean up, long micros, String error) {
+    }
+
+    /** The raw client, created on first use. Calls made on it bypass the circuit breaker. */
+    public UnifiedJedis client() {
+        UnifiedJedis j = jedis;
+        if (j == null) {
+            synchronized (this) {
+                j = jedis;
+                if (j == null) {
+                    if (closed) {
+                        throw new IllegalStateException("client closed");
+                    }
+                    j = factory.apply(settings);
+                    jedis = j;
+                }
+            }
+        }
+        return j;
+    }
+
+    public RedisSettings settings() {
+        return settings;
+    }
+
+    /** Prefix for every key the filters write. */
+    public String keyPrefix() {
+        return settings.keyPrefix();
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** Connection-pool figures (active, idle, waiting) per node; empty before the first call. */
+    public Map<String, Map<String, Integer>> poolStats() {
+        Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+        UnifiedJedis j = jedis;
+        if (j instanceof RedisClient rc) {
+            out.put(settings.describeTarget(), stats(rc.getPool().getNumActive(), rc.getPool().getNumIdle(),
+                    rc.getPool().getNumWaiters()));
+        } else if (j instanceof RedisClusterClient cc) {
+            for (Map.Entry<String, ConnectionPool> e : cc.getClusterNodes().entrySet()) {
+                out.put(e.getKey(), stats(e.getValue().getNumActive(), e.getValue().getNumIdle(), e.getValue().getNumWaiters()));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Integer> stats(int active, int idle, int waiting) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("active", active);
+        m.put("idle", idle);
+        m.put("waiting", waiting);
+        return m;
+    }
+
+    /** Closes an owned client (idempotent). Application-supplied clients are left open. */
+    public void close() {
+        UnifiedJedis j;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            j = jedis;
+        }
+        if (owned && j != null) {
+            try {
+                j.close();
+            } catch (RuntimeException e) {
+                LOG.debug("error while closing the Redis client", e);
+            }
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Reference-counted clients of one servlet context, keyed by connection settings. */
+    static final class Registry {
+        private final Map<String, SharedRedisClient> clients = new HashMap<>();
+        private final Map<SharedRedisClient, Integer> refs = new HashMap<>();
+
+        synchronized SharedRedisClient acquire(RedisSettings settings) {
+            String id = settings.connectionIdentity();
+            SharedRedisClient c = clients.get(id);
+            if (c == null) {
+                c = create(settings);
+                clients.put(id, c);
+                LOG.info("Redis client for {} created", settings);
+            }
+            refs.merge(c, 1, Integer::sum);
+            return c;
+        }
+
+        /** True when this release closed the client. */
+        synchronized boolean release(SharedRedisClient c) {
+            Integer n = refs.get(c);
+            if (n == null) {
+                return false;
+            }
+            if (n > 1) {
+                refs.put(c, n - 1);
+                return false;
+            }
+            refs.remove(c);
+            clients.values().remove(c);
+            c.close();
+            LOG.info("Redis client for {} closed", c.settings.describeTarget());
+            return true;
+        }
+
+        synchronized boolean isEmpty() {
+            return clients.isEmpty();
+        }
+
+        synchronized List<SharedRedisClient> clients() {
+            return List.copyOf(clients.values());
+        }
+    }
+}

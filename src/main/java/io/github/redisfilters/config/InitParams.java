@@ -1,0 +1,267 @@
+package io.github.redisfilters.config;
+
+import jakarta.servlet.FilterConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The one init-parameter reader every filter and listener uses. It rejects unknown parameter
+ * names, converts values to typed results, and turns every problem into a {@link ConfigException}
+ * that names the component, the parameter, the bad value and the expected form. Blank values
+ * count as absent. It never falls back to a default for a value it could not read.
+ */
+public final class InitParams {
+    private final String component;
+    private final Map<String, String> values;
+
+    private InitParams(String component, Map<String, String> values) {
+        this.component = component;
+        this.values = values;
+    }
+
+    /**
+     * Reads the init-params of a filter, rejecting names not in {@code known}.
+     *
+     * @param known every parameter name the filter understands (including shared client ones)
+     */
+    public static InitParams of(FilterConfig filterConfig, Collection<String> known) throws ConfigException {
+        Map<String, String> values = new LinkedHashMap<>();
+        Enumeration<String> names = filterConfig.getInitParameterNames();
+        while (names != null && names.hasMoreElements()) {
+            String n = names.nextElement();
+            values.put(n, filterConfig.getInitParameter(n));
+        }
+        String component = "filter '" + filterConfig.getFilterName() + "'";
+        return of(component, values, known);
+    }
+
+    /** Reads parameters from a map, for components that are not filters (listeners, tests). */
+    public static InitParams of(String component, Map<String, String> values, Collection<String> known)
+            throws ConfigException {
+        Map<String, String> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw new ConfigException(component + ": unknown parameter '" + e.getKey() + "'"
+                        + suggestion(e.getKey(), known) + "; known parameters are " + new TreeSet<>(known));
+            }
+            String v = e.getValue() == null ? null : e.getValue().trim();
+            if (v != null && !v.isEmpty()) {
+                copy.put(e.getKey(), v);
+            }
+        }
+        return new InitParams(component, Collections.unmodifiableMap(copy));
+    }
+
+    /** The component named in error messages, e.g. {@code filter 'rateLimit'}. */
+    public String component() {
+        return component;
+    }
+
+    /** The trimmed raw value, empty when absent or blank. */
+    public Optional<String> raw(String name) {
+        return Optional.ofNullable(values.get(name));
+    }
+
+    /** Names of the parameters that were given (non-blank). */
+    public Set<String> names() {
+        return values.keySet();
+    }
+
+    public String string(String name, String def) {
+        return values.getOrDefault(name, def);
+    }
+
+    public int integer(String name, int def, int min, int max) throws ConfigException {
+        String expected = "an integer from " + min + " to " + max;
+        return get(name, def, expected, s -> {
+            int v = Integer.parseInt(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException();
+            }
+            return v;
+        });
+    }
+
+    public long longValue(String name, long def, long min, long max) throws ConfigException {
+        String expected = "an integer from " + min + " to " + max;
+        return get(name, def, expected, s -> {
+            long v = Long.parseLong(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException();
+            }
+            return v;
+        });
+    }
+
+    /** Only {@code true} or {@code false} (any case) are accepted. */
+    public boolean bool(String name, boolean def) throws ConfigException {
+        return get(name, def, "true or false", s -> {
+            if (s.equalsIgnoreCase("true")) {
+                return true;
+            }
+            if (s.equalsIgnoreCase("false")) {
+                return false;
+            }
+            throw new IllegalArgumentException();
+        });
+    }
+
+    /** Case-insensitive; {@code -} and {@code _} are interchangeable ({@code fail-open} = {@code FAIL_OPEN}). */
+    public <E extends Enum<E>> E enumValue(String name, Class<E> type, E def) throws ConfigException {
+        List<String> options = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            options.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return get(name, def, "one of " + String.join(", ", options),
+                s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT).replace('-', '_')));
+    }
+
+    /** A duration ({@link Durations#FORM}) of at least {@code min}. */
+    public Duration duration(String name, Duration def, Duration min) throws ConfigException {
+        String expected = Durations.FORM.substring(2) + " of at least " + Durations.format(min);
+        return get(name, def, expected, s -> {
+            Duration d = Durations.parse(s);
+            if (d.compareTo(min) < 0) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        });
+    }
+
+    /** A byte size ({@link Sizes#FORM}) between {@code min} and {@code max}. */
+    public long size(String name, long def, long min, long max) throws ConfigException {
+        return get(name, def, Sizes.FORM.substring(2) + " between " + min + " and " + max + " bytes", s -> {
+            long v = Sizes.parse(s);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException();
+            }
+            return v;
+        });
+    }
+
+    /** Comma- or whitespace-separated list; empty list when absent. */
+    public List<String> list(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : v.split("[,\\s]+")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Comma/whitespace-separated CIDR ranges or addresses. */
+    public List<CidrRange> cidrs(String name, List<CidrRange> def) throws ConfigException {
+        if (!values.containsKey(name)) {
+            return def;
+        }
+        List<CidrRange> out = new ArrayList<>();
+        for (String s : list(name)) {
+            try {
+                out.add(CidrRange.parse(s));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid(component, name, s, "an IP address or CIDR range such as 10.0.0.0/8 or ::1");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Comma/whitespace-separated path patterns ({@link PathPattern#FORM}). */
+    public List<PathPattern> paths(String name, List<PathPattern> def) throws ConfigException {
+        if (!values.containsKey(name)) {
+            return def;
+        }
+        List<PathPattern> out = new ArrayList<>();
+        for (String s : list(name)) {
+            try {
+                out.add(PathPattern.parse(s));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid(component, name, s, PathPattern.FORM);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Reads a value with a custom parser; the parser signals a bad value by throwing any runtime
+     * exception, whose message (if any) is appended to the error.
+     */
+    public <T> T get(String name, T def, String expected, Function<String, T> parser) throws ConfigException {
+        String v = values.get(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return parser.apply(v);
+        } catch (RuntimeException e) {
+            String why = e.getMessage() != null && !(e instanceof NumberFormatException) ? " (" + e.getMessage() + ")" : "";
+            throw ConfigException.invalid(component, name, v, expected + why);
+        }
+    }
+
+    /** An error about {@code name} that this reader did not detect itself. */
+    public ConfigException invalid(String name, String expected) {
+        return ConfigException.invalid(component, name, values.getOrDefault(name, ""), expected);
+    }
+
+    /**
+     * Runs a builder's {@code build()} (or any validating step) and turns its
+     * {@link IllegalArgumentException} or {@link IllegalStateException} into a {@link ConfigException}
+     * that names this component.
+     */
+    public <T> T validate(Supplier<T> step) throws ConfigException {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException(component + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String suggestion(String name, Collection<String> known) {
+        String best = null;
+        int bestDistance = 3;
+        for (String k : known) {
+            int d = distance(name.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,116 @@
+package io.github.redisfilters.web;
+
+import io.github.redisfilters.config.CidrRange;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Finds the client address of a request. The TCP peer ({@code getRemoteAddr()}) is the client
+ * unless it is a trusted proxy; then the right-most {@code X-Forwarded-For} (or RFC 7239
+ * {@code Forwarded: for=}) hop that is not itself a trusted proxy is the client. Headers sent by an
+ * untrusted peer are ignored, so they cannot be spoofed. Garbage hops end the walk (the last good
+ * address is used); at most {@value #MAX_HOPS} hops are examined.
+ */
+public final class ClientAddressResolver {
+    static final int MAX_HOPS = 32;
+
+    private final List<CidrRange> trustedProxies;
+
+    public ClientAddressResolver(List<CidrRange> trustedProxies) {
+        this.trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** The client address as a normalised literal (never null; the peer address as a last resort). */
+    public String resolve(HttpServletRequest request) {
+        String peer = request.getRemoteAddr();
+        if (trustedProxies.isEmpty() || !isTrusted(peer)) {
+            return normalise(peer);
+        }
+        List<String> hops = forwardedHops(request);
+        String candidate = peer;
+        for (int i = hops.size() - 1; i >= 0 && hops.size() - i <= MAX_HOPS; i--) {
+            String hop = hops.get(i);
+            if (CidrRange.literal(hop) == null) {
+                break; // garbage or obfuscated identifier: stop at the last address we trust
+            }
+            candidate = hop;
+            if (!isTrusted(hop)) {
+                break;
+            }
+        }
+        return normalise(candidate);
+    }
+
+    private boolean isTrusted(String address) {
+        byte[] b = CidrRange.literal(address);
+        if (b == null) {
+            return false;
+        }
+        for (CidrRange r : trustedProxies) {
+            if (r.contains(b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Hops in order client-first, from X-Forwarded-For if present, else from Forwarded. */
+    private static List<String> forwardedHops(HttpServletRequest request) {
+        List<String> hops = new ArrayList<>();
+        Enumeration<String> xff = request.getHeaders("X-Forwarded-For");
+        for (String v : xff == null ? List.<String>of() : Collections.list(xff)) {
+            for (String part : v.split(",")) {
+                hops.add(stripPort(part.trim()));
+            }
+        }
+        if (!hops.isEmpty()) {
+            return hops;
+        }
+        Enumeration<String> fwd = request.getHeaders("Forwarded");
+        for (String v : fwd == null ? List.<String>of() : Collections.list(fwd)) {
+            for (String element : v.split(",")) {
+                String forValue = "";
+                for (String pair : element.split(";")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0 && pair.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("for")) {
+                        forValue = pair.substring(eq + 1).trim();
+                    }
+                }
+                if (forValue.startsWith("\"") && forValue.endsWith("\"") && forValue.length() >= 2) {
+                    forValue = forValue.substring(1, forValue.length() - 1);
+                }
+                hops.add(stripPort(forValue));
+            }
+        }
+        return hops;
+    }
+
+    private static String stripPort(String hop) {
+        if (hop.startsWith("[")) {
+            int close = hop.indexOf(']');
+            return close > 0 ? hop.substring(1, close) : hop;
+        }
+        int colon = hop.indexOf(':');
+        if (colon > 0 && hop.indexOf(':', colon + 1) < 0) {
+            return hop.substring(0, colon); // IPv4 with port
+        }
+        return hop;
+    }
+
+    /** Canonical text of a literal address (IPv6 compressed and lower-case); input returned if not literal. */
+    public static String normalise(String address) {
+        byte[] b = CidrRange.literal(address);
+        if (b == null) {
+            return address == null ? "unknown" : address;
+        }
+        try {
+            return java.net.InetAddress.getByAddress(b).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return address;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.redisfilters.testing;
+
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The containers every servlet-boundary behaviour is tested on. Use as
+ * {@code @ParameterizedClass @EnumSource(ContainerKind.class)} so one suite runs on both.
+ */
+public enum ContainerKind {
+    JETTY {
+        @Override
+        public ServletContainer start(String contextPath, AppSetup setup) {
+            try {
+                Server server = new Server();
+                ServerConnector connector = new ServerConnector(server);
+                connector.setHost("127.0.0.1");
+                connector.setPort(0);
+                server.addConnector(connector);
+                ServletContextHandler handler = new ServletContextHandler(contextPath);
+                handler.addServletContainerInitializer(initializer(setup));
+                server.setHandler(handler);
+                server.start();
+                if (!handler.isAvailable()) {
+                    server.stop();
+                    throw new IllegalStateException("application failed to start on Jetty (see log)");
+                }
+                return new ServletContainer() {
+                    public String contextPath() { return contextPath; }
+                    public int port() { return connector.getLocalPort(); }
+                    public ServletContext servletContext() { return handler.getServletContext(); }
+                    public void close() {
+                        try {
+                            server.stop();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    public String toString() { return "Jetty " + Server.getVersion(); }
+                };
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    },
+    TOMCAT {
+        @Override
+        public ServletContainer start(String contextPath, AppSetup setup) {
+            try {
+                Path base = Files.createTempDirectory("tomcat");
+                Tomcat tomcat = new Tomcat();
+                tomcat.setBaseDir(base.toString());
+                tomcat.setHostname("127.0.0.1");
+                tomcat.setPort(0);
+                tomcat.getConnector().setProperty("address", "127.0.0.1");
+                Path docBase = Files.createDirectories(base.resolve("webapp"));
+                Context ctx = tomcat.addContext(contextPath, docBase.toString());
+                ctx.addServletContainerInitializer(initializer(setup), null);
+                tomcat.start();
+                if (!ctx.getState().isAvailable()) {
+                    tomcat.stop();
+                    tomcat.destroy();
+                    throw new IllegalStateException("application failed to start on Tomcat (see log)");
+                }
+                return new ServletContainer() {
+                    public String contextPath() { return contextPath; }
+                    public int port() { return tomcat.getConnector().getLocalPort(); }
+                    public ServletContext servletContext() { return ctx.getServletContext(); }
+                    public void close() {
+                        try {
+                            tomcat.stop();
+                            tomcat.destroy();
+                        } catch (LifecycleException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    public String toString() { return "Tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber(); }
+                };
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (LifecycleException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
+
+    /** Starts a server on a free loopback port with one application at {@code contextPath}. */
+    public abstract ServletContainer start(String contextPath, AppSetup setup);
+
+    /** Starts one application at {@code /app}. */
+    public ServletContainer start(AppSetup setup) {
+        return start("/app", setup);
+    }
+
+    private static ServletContainerInitializer initializer(AppSetup setup) {
+        return (classes, ctx) -> setup.configure(ctx);
+    }
+}

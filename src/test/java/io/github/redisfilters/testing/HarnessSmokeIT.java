@@ -1,0 +1,39 @@
+package io.github.redisfilters.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+@ParameterizedClass
+@EnumSource(ContainerKind.class)
+class HarnessSmokeIT {
+    @Parameter
+    ContainerKind kind;
+
+    @Test
+    void containerServesAServletAndRedisAnswers() {
+        try (RedisProcess redis = RedisProcess.start();
+             ServletContainer app = kind.start(ctx -> ctx.addServlet("hello", new HttpServlet() {
+                 @Override
+                 protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                     resp.getWriter().print("hello " + req.getServletPath());
+                 }
+             }).addMapping("/hello"))) {
+            HttpResponse<String> r = Http.get(app.uri("/hello"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("hello /hello");
+            try (Jedis j = redis.admin()) {
+                assertThat(j.ping()).isEqualTo("PONG");
+            }
+        }
+    }
+}
