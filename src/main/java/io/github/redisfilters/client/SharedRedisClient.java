@@ -222,11 +222,6 @@ public final class SharedRedisClient {
         return settings;
     }
 
-    /** Prefix for every key the filters write. */
-    public String keyPrefix() {
-        return settings.keyPrefix();
-    }
-
     public CircuitBreaker breaker() {
         return breaker;
     }

@@ -1,0 +1,78 @@
+package io.github.redisfilters.web;
+
+import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.metrics.FilterMetrics;
+import io.github.redisfilters.metrics.MetricsRegistry;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every filter holds between {@code init} and {@code destroy}: the shared Redis client of
+ * its web application and its counters. Starting it acquires the client and registers the
+ * counters and logs the filter's effective configuration once; closing it gives both back.
+ */
+public final class FilterRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FilterRuntime.class);
+
+    private final ServletContext context;
+    private final SharedRedisClient redis;
+    private final FilterMetrics metrics;
+    private final String keyPrefix;
+    private boolean closed;
+
+    private FilterRuntime(ServletContext context, SharedRedisClient redis, FilterMetrics metrics, String keyPrefix) {
+        this.context = context;
+        this.redis = redis;
+        this.metrics = metrics;
+        this.keyPrefix = keyPrefix;
+    }
+
+    /**
+     * Starts the runtime of one filter.
+     *
+     * @param kind     {@code cache}, {@code ratelimit}, {@code jwt} or {@code session}
+     * @param settings the filter's Redis settings, or null to resolve them from the context-params
+     *                 and the environment
+     * @param config   the filter's effective configuration, logged once with its {@code toString()}
+     *                 (which must mask secrets)
+     */
+    public static FilterRuntime start(FilterConfig filterConfig, String kind, RedisSettings settings, Object config)
+            throws ConfigException {
+        ServletContext ctx = filterConfig.getServletContext();
+        String name = filterConfig.getFilterName();
+        RedisSettings effective = settings != null ? settings
+                : RedisSettings.forContext(ctx, "filter '" + name + "'");
+        SharedRedisClient redis = SharedRedisClient.acquire(ctx, effective);
+        FilterMetrics metrics = new FilterMetrics(kind, name);
+        MetricsRegistry.of(ctx).register(metrics);
+        LOG.info("filter '{}' ({}) started: {}; redis={}", name, kind, config, effective.describeTarget());
+        return new FilterRuntime(ctx, redis, metrics, effective.keyPrefix());
+    }
+
+    public SharedRedisClient redis() {
+        return redis;
+    }
+
+    public FilterMetrics metrics() {
+        return metrics;
+    }
+
+    /** Key prefix of this filter's keys (from its settings). */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        MetricsRegistry.of(context).unregister(metrics);
+        SharedRedisClient.release(context, redis);
+    }
+}
