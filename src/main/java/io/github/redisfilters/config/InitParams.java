@@ -130,9 +130,9 @@ public final class InitParams {
 
     /** A duration ({@link Durations#FORM}) of at least {@code min}. */
     public Duration duration(String name, Duration def, Duration min) throws ConfigException {
-        String expected = Durations.FORM.substring(2) + " of at least " + Durations.format(min);
+        String expected = Durations.FORM + " of at least " + Durations.format(min);
         return get(name, def, expected, s -> {
-            Duration d = Durations.parse(s);
+            Duration d = quiet(() -> Durations.parse(s));
             if (d.compareTo(min) < 0) {
                 throw new IllegalArgumentException();
             }
@@ -142,13 +142,22 @@ public final class InitParams {
 
     /** A byte size ({@link Sizes#FORM}) between {@code min} and {@code max}. */
     public long size(String name, long def, long min, long max) throws ConfigException {
-        return get(name, def, Sizes.FORM.substring(2) + " between " + min + " and " + max + " bytes", s -> {
-            long v = Sizes.parse(s);
+        return get(name, def, Sizes.FORM + " between " + min + " and " + max + " bytes", s -> {
+            long v = quiet(() -> Sizes.parse(s));
             if (v < min || v > max) {
                 throw new IllegalArgumentException();
             }
             return v;
         });
+    }
+
+    /** Runs a parser whose own message would only repeat the expected form. */
+    private static <T> T quiet(Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException();
+        }
     }
 
     /** Comma- or whitespace-separated list; empty list when absent. */

@@ -1,0 +1,138 @@
+package io.github.redisfilters.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.redisfilters.testing.RedisProcess;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+class SharedRedisClientIT {
+    static RedisProcess redis;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        if (!redis.isAlive()) {
+            redis.launch();
+        }
+        redis.flushAll();
+    }
+
+    private static SharedRedisClient client() {
+        return SharedRedisClient.create(RedisSettings.builder().url(redis.url())
+                .socketTimeout(Duration.ofMillis(300)).connectTimeout(Duration.ofMillis(300))
+                .retryInterval(Duration.ofMillis(100)).build());
+    }
+
+    @Test
+    void luaScriptRecoversFromNoscriptAfterScriptFlush() {
+        LuaScript script = LuaScript.of("incrby.lua", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+        SharedRedisClient c = client();
+        try {
+            assertThat(c.eval(script, List.of("k"), List.of("2"))).isEqualTo(2L);
+            try (Jedis j = redis.admin()) {
+                j.scriptFlush();
+            }
+            redis.resetStats();
+            assertThat(c.eval(script, List.of("k"), List.of("3"))).isEqualTo(5L);
+            assertThat(c.eval(script, List.of("k"), List.of("1"))).isEqualTo(6L);
+            assertThat(redis.commandStats()).containsEntry("evalsha", 2L).containsEntry("eval", 1L);
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void luaScriptFromResourceHasRedisSha() {
+        LuaScript script = LuaScript.of("x", "return 1");
+        try (Jedis j = redis.admin()) {
+            assertThat(j.scriptLoad(script.source())).isEqualTo(script.sha1());
+        }
+    }
+
+    @Test
+    void breakerOpensOnAStoppedRedisShortCircuitsAndClosesWhenItReturns() {
+        SharedRedisClient c = client();
+        try {
+            assertThat(c.ping().up()).isTrue();
+            redis.stop();
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> c.call(j -> j.get("k"))).isInstanceOf(RedisUnavailableException.class);
+            }
+            assertThat(c.breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
+            for (int i = 0; i < 1000; i++) {
+                assertThatThrownBy(() -> c.call(j -> j.get("k")))
+                        .isInstanceOf(RedisUnavailableException.class)
+                        .hasMessageContaining("circuit breaker is open");
+            }
+            assertThat(c.breaker().rejectedInCurrentOutage()).isGreaterThanOrEqualTo(1000);
+            assertThat(c.breaker().openings()).as("one outage, one opening (one WARN)").isEqualTo(1);
+            assertThat(c.ping().up()).isFalse();
+
+            redis.launch();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> c.ping().up());
+            assertThat(c.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat((String) c.call(j -> j.set("k", "v"))).isEqualTo("OK");
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void clientCreatedWhileRedisIsDownWorksOnceItIsUp() {
+        int port = RedisProcess.freePort();
+        SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().host("127.0.0.1").port(port)
+                .retryInterval(Duration.ofMillis(50)).build());
+        try {
+            assertThat(c.ping().up()).isFalse();
+            try (RedisProcess late = RedisProcess.prepare(port, List.of(), false).launch()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.ping().up());
+            }
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void redisErrorsThatAreNotOutagesDoNotOpenTheBreaker() {
+        SharedRedisClient c = client();
+        try {
+            c.call(j -> j.set("s", "text"));
+            for (int i = 0; i < 5; i++) {
+                assertThatThrownBy(() -> c.call(j -> j.incr("s"))).isInstanceOf(RedisUnavailableException.class)
+                        .hasMessageContaining("not an integer");
+            }
+            assertThat(c.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndRefusesLaterCalls() {
+        SharedRedisClient c = client();
+        c.call(j -> j.ping());
+        c.close();
+        c.close();
+        assertThat(c.isClosed()).isTrue();
+        assertThatThrownBy(() -> c.call(j -> j.ping())).isInstanceOf(RedisUnavailableException.class)
+                .hasMessageContaining("closed");
+    }
+}

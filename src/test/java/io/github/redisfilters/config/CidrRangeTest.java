@@ -1,0 +1,38 @@
+package io.github.redisfilters.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class CidrRangeTest {
+    @Test
+    void ipv4Ranges() {
+        CidrRange r = CidrRange.parse("10.1.0.0/16");
+        assertThat(r.contains("10.1.200.3")).isTrue();
+        assertThat(r.contains("10.2.0.1")).isFalse();
+        assertThat(CidrRange.parse("127.0.0.1").contains("127.0.0.1")).isTrue();
+        assertThat(CidrRange.parse("127.0.0.1").contains("127.0.0.2")).isFalse();
+        assertThat(CidrRange.parse("0.0.0.0/0").contains("8.8.8.8")).isTrue();
+    }
+
+    @Test
+    void ipv6Ranges() {
+        CidrRange r = CidrRange.parse("2001:db8::/32");
+        assertThat(r.contains("2001:db8:1::5")).isTrue();
+        assertThat(r.contains("[2001:db8::1]")).isTrue();
+        assertThat(r.contains("2001:db9::1")).isFalse();
+        assertThat(r.contains("10.0.0.1")).isFalse();
+    }
+
+    @Test
+    void neverResolvesHostNamesAndRejectsGarbage() {
+        assertThat(CidrRange.literal("localhost")).isNull();
+        assertThat(CidrRange.literal("example.com")).isNull();
+        assertThat(CidrRange.literal("1.2.3")).isNull();
+        assertThat(CidrRange.literal("256.1.1.1")).isNull();
+        assertThat(CidrRange.literal("1.2.3.4\r\nX: y")).isNull();
+        assertThatThrownBy(() -> CidrRange.parse("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CidrRange.parse("host.example/8")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
