@@ -33,6 +33,7 @@ public class ProbeFilter implements Filter {
             runtime.metrics().increment("errors");
             header = "down";
         }
+        runtime.metrics().increment("probes");
         ((HttpServletResponse) res).addHeader("X-Probe", header);
         chain.doFilter(req, res);
     }

@@ -1,0 +1,57 @@
+package io.github.redisfilters.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.redisfilters.client.SharedRedisClient;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A JSON status page users may map (e.g. to {@code /admin/redis-filters}; protect it like any
+ * admin page): for each Redis client of the application its target (no secrets), health and
+ * {@code PING} latency in microseconds, circuit-breaker state and pool usage, and every filter's
+ * counters. Answers 200 when every client is up, else 503.
+ */
+public class RedisFiltersStatusServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode clients = root.putArray("redis");
+        boolean allUp = true;
+        for (SharedRedisClient c : SharedRedisClient.all(getServletContext())) {
+            SharedRedisClient.Health h = c.ping();
+            allUp &= h.up();
+            ObjectNode n = clients.addObject();
+            n.put("target", c.settings().externalClient() != null ? "application-supplied client" : c.settings().describeTarget());
+            n.put("status", h.up() ? "UP" : "DOWN");
+            n.put("latencyMicros", h.micros());
+            n.put("breaker", c.breaker().state().name());
+            n.put("breakerOpenings", c.breaker().openings());
+            ObjectNode pool = n.putObject("pool");
+            for (Map.Entry<String, Map<String, Integer>> e : c.poolStats().entrySet()) {
+                ObjectNode p = pool.putObject(e.getKey());
+                e.getValue().forEach(p::put);
+            }
+        }
+        ArrayNode filters = root.putArray("filters");
+        for (FilterMetrics m : MetricsRegistry.of(getServletContext()).all()) {
+            ObjectNode f = filters.addObject();
+            f.put("name", m.filterName());
+            f.put("kind", m.kind());
+            ObjectNode counters = f.putObject("counters");
+            m.snapshot().forEach(counters::put);
+        }
+        resp.setStatus(allUp ? 200 : 503);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        JSON.writeValue(resp.getOutputStream(), root);
+    }
+}
