@@ -1,0 +1,226 @@
+package io.github.redisfilters.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns {@code run.sh}'s raw wrk/commandstats lines into the Markdown report. Ratios are computed
+ * per round (a variant and its stub measured minutes apart at most, in the same round) and the
+ * median of those paired ratios is reported with their range.
+ */
+public final class Report {
+    /** One wrk run. */
+    record Run(String phase, String variant, int rep, int conns, long requests, long durationUs, long p50, long p90,
+            long p99, long max, long socketErrors, long non2xx, Map<String, Long> commands) {
+        double rps() {
+            return requests / (durationUs / 1e6);
+        }
+
+        long totalCommands() {
+            return commands.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    record Variant(String name, String kind, String stub, String path, String note) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i], args[i + 1]);
+        }
+        List<Run> runs = readRuns(Path.of(a.get("--raw")));
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of(a.get("--variants")), StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            if (f[0].equals("#missing")) {
+                missing.put(f[1], f.length > 2 ? f[2] : "");
+            } else if (f.length >= 5) {
+                variants.put(f[0], new Variant(f[0], f[1], f[2], f[3], f[4]));
+            }
+        }
+        Path mem = a.containsKey("--memory") ? Path.of(a.get("--memory")) : null;
+        List<String[]> memory = new ArrayList<>();
+        if (mem != null && Files.exists(mem)) {
+            for (String line : Files.readAllLines(mem, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    memory.add(line.split("\t", -1));
+                }
+            }
+        }
+        String md = render(runs, variants, missing, memory, a.getOrDefault("--machine", "?"),
+                a.getOrDefault("--settings", "?"));
+        Path out = Path.of(a.get("--out"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md, StandardCharsets.UTF_8);
+    }
+
+    static List<Run> readRuns(Path raw) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        for (String line : Files.readAllLines(raw, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            Map<String, Long> cmds = new TreeMap<>();
+            if (f.length > 12 && !f[12].equals("-") && !f[12].isEmpty()) {
+                for (String kv : f[12].split(",")) {
+                    int i = kv.lastIndexOf(':');
+                    cmds.put(kv.substring(0, i), Long.parseLong(kv.substring(i + 1)));
+                }
+            }
+            runs.add(new Run(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4]),
+                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
+                    Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]), cmds));
+        }
+        return runs;
+    }
+
+    static String render(List<Run> runs, Map<String, Variant> variants, Map<String, String> missing,
+            List<String[]> memory, String machine, String settings) {
+        StringBuilder sb = new StringBuilder();
+        String when = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        sb.append("## Benchmark results, ").append(when).append("\n\n");
+        sb.append("Machine: ").append(machine).append("  \n");
+        sb.append("Settings: ").append(settings).append("\n\n");
+        sb.append("| variant | req/s median (min–max) | p50 c=1 | p99 c=1 | p99 c=32 | Redis cmds/req | ratio to its stub (min–max) | ratio to bare | notes |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, List<Run>> tput = group(runs, "tput");
+        Map<String, List<Run>> lat = group(runs, "lat");
+        for (Variant v : variants.values()) {
+            List<Run> t = tput.get(v.name());
+            if (t == null || t.isEmpty()) {
+                continue;
+            }
+            double[] rps = t.stream().mapToDouble(Run::rps).toArray();
+            String tputCell = String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", median(rps), min(rps), max(rps));
+            List<Run> l = lat.get(v.name());
+            String p50 = l == null ? "–" : us(l.get(0).p50());
+            String p99 = l == null ? "–" : us(l.get(0).p99());
+            String p99load = us((long) median(t.stream().mapToDouble(Run::p99).toArray()));
+            long req = t.stream().mapToLong(Run::requests).sum();
+            long cmds = t.stream().mapToLong(Run::totalCommands).sum();
+            Map<String, Long> byCmd = new TreeMap<>();
+            t.forEach(r -> r.commands().forEach((k, n) -> byCmd.merge(k, n, Long::sum)));
+            String cmdCell = String.format(Locale.ROOT, "%.2f", cmds / (double) req) + breakdown(byCmd, req);
+            String stubCell = "–";
+            if (!v.stub().equals("-") && tput.containsKey(v.stub())) {
+                stubCell = pairedRatio(t, tput.get(v.stub())) + " vs " + v.stub();
+            }
+            String bareCell = tput.containsKey("bare") && !v.name().equals("bare") ? pairedRatio(t, tput.get("bare")) : "–";
+            List<String> notes = new ArrayList<>();
+            notes.add(v.note());
+            long errors = t.stream().mapToLong(r -> r.socketErrors() + r.non2xx()).sum();
+            if (errors > 0) {
+                notes.add("**" + errors + " errors/non-2xx**");
+            }
+            Long gets = byCmd.get("get");
+            Long evals = byCmd.get("eval");
+            if (gets != null && evals != null && v.name().contains("bucket")) {
+                notes.add(String.format(Locale.ROOT, "CAS retries/req ≈ %.3f", gets / (double) req - 1.0));
+            }
+            sb.append("| ").append(v.name()).append(" | ").append(tputCell).append(" | ").append(p50).append(" | ")
+                    .append(p99).append(" | ").append(p99load).append(" | ").append(cmdCell).append(" | ")
+                    .append(stubCell).append(" | ").append(bareCell).append(" | ").append(String.join("; ", notes))
+                    .append(" |\n");
+        }
+        sb.append("\nReq/s: ").append("median of the rounds at -c32 (min–max). Ratios: median of per-round ratios ")
+                .append("(variant ÷ reference measured in the same round), range in brackets. p50/p99 c=1: one ")
+                .append("connection, one request in flight (pure latency). Redis cmds/req: `INFO commandstats` ")
+                .append("delta over all throughput rounds ÷ requests wrk completed.\n");
+
+        Map<String, List<Run>> sweep = group(runs, "sweep");
+        if (!sweep.isEmpty()) {
+            sb.append("\n### Concurrency sweep\n\n| variant | c=1 | c=8 | c=32 | c=128 |\n|---|---|---|---|---|\n");
+            for (Map.Entry<String, List<Run>> e : sweep.entrySet()) {
+                Map<Integer, Run> byC = new TreeMap<>();
+                e.getValue().forEach(r -> byC.put(r.conns(), r));
+                sb.append("| ").append(e.getKey());
+                for (int c : new int[] {1, 8, 32, 128}) {
+                    Run r = byC.get(c);
+                    sb.append(" | ").append(r == null ? "–"
+                            : String.format(Locale.ROOT, "%,.0f req/s, p99 %s", r.rps(), us(r.p99())));
+                }
+                sb.append(" |\n");
+            }
+        }
+        if (!memory.isEmpty()) {
+            sb.append("\n### Redis memory and commands per 1k keys\n\n")
+                    .append("| keys of | keys created | used_memory delta per 1k | Redis cmds per created key | how |\n|---|---|---|---|---|\n");
+            for (String[] m : memory) {
+                sb.append("| ").append(String.join(" | ", m)).append(" |\n");
+            }
+        }
+        if (!missing.isEmpty()) {
+            sb.append("\n### Not measured in this run\n\n");
+            missing.forEach((k, why) -> sb.append("- ").append(k).append(": ").append(why).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    private static String breakdown(Map<String, Long> byCmd, long req) {
+        if (byCmd.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (");
+        String sep = "";
+        for (Map.Entry<String, Long> e : byCmd.entrySet()) {
+            double per = e.getValue() / (double) req;
+            if (per < 0.005) {
+                continue;
+            }
+            b.append(sep).append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.2f", per));
+            sep = ", ";
+        }
+        return sep.isEmpty() ? "" : b.append(')').toString();
+    }
+
+    private static String pairedRatio(List<Run> a, List<Run> b) {
+        Map<Integer, Double> br = new TreeMap<>();
+        b.forEach(r -> br.put(r.rep(), r.rps()));
+        double[] ratios = a.stream().filter(r -> br.containsKey(r.rep())).mapToDouble(r -> r.rps() / br.get(r.rep()))
+                .toArray();
+        if (ratios.length == 0) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(ratios), min(ratios), max(ratios));
+    }
+
+    private static Map<String, List<Run>> group(List<Run> runs, String phase) {
+        Map<String, List<Run>> m = new LinkedHashMap<>();
+        runs.stream().filter(r -> r.phase().equals(phase)).forEach(r -> m.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r));
+        return m;
+    }
+
+    static String us(long micros) {
+        return micros >= 10_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1000.0) : micros + " µs";
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(Double.NaN);
+    }
+}
