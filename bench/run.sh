@@ -39,6 +39,7 @@ WORK=$BENCH/target/run
 mkdir -p "$RESULTS" "$WORK"
 RAW=$WORK/raw.tsv
 : >"$RAW"
+rm -f "$WORK/memory.tsv" "$WORK/variants.tsv"
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -90,7 +91,8 @@ log "starting BenchServer on 127.0.0.1:$HP"
 java $JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.io.github.redisfilters=info \
   -cp "$CP" io.github.redisfilters.bench.BenchServer \
-  --port "$HP" --redis "redis://127.0.0.1:$RP" --variants "$WORK/variants.tsv" >"$WORK/server.log" 2>&1 &
+  --port "$HP" --redis "redis://127.0.0.1:$RP" --variants "$WORK/variants.tsv" --tomcat "$BENCH/target/tomcat" \
+  >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
   grep -q "BENCH READY" "$WORK/server.log" 2>/dev/null && break
@@ -120,9 +122,13 @@ else
 fi
 log "variants: ${selected[*]}"
 
+# Per-command call counts (commands run inside Lua scripts included), plus "_reads": Redis'
+# total_reads_processed, the number of socket reads = client round trips (a pipeline arrives in
+# one read); the 2 reads of the INFO calls themselves are subtracted in the delta.
 cmdstats() {
   redis-cli -p "$RP" INFO commandstats | tr -d '\r' |
     awk -F'[:,=]' '/^cmdstat_/ { sub("cmdstat_", "", $1); print $1, $3 }'
+  redis-cli -p "$RP" INFO stats | tr -d '\r' | awk -F: '$1 == "total_reads_processed" { print "_reads", $2 }'
 }
 
 # run_wrk PHASE VARIANT REP CONNS THREADS SECONDS
@@ -141,7 +147,7 @@ run_wrk() {
   line=$(grep '^WRK_RESULT' <<<"$out" || true)
   if [ -z "$line" ]; then log "wrk failed for $v: $out"; return; fi
   local delta
-  delta=$(awk 'NR==FNR { b[$1] = $2; next } $1 != "info" { d = $2 - b[$1]; if (d > 0) { printf "%s%s:%d", sep, $1, d; sep = "," } }' \
+  delta=$(awk 'NR==FNR { b[$1] = $2; next } $1 != "info" { d = $2 - b[$1] - ($1 == "_reads" ? 2 : 0); if (d > 0) { printf "%s%s:%d", sep, $1, d; sep = "," } }' \
     <(echo "$before") <(echo "$after"))
   # WRK_RESULT requests=.. duration_us=.. p50_us=.. p90_us=.. p99_us=.. max_us=.. socket_errors=.. non2xx=..
   local fields

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Init-params: {@code delayMs} (sleep before answering, default 0) and {@code session}
  * ({@code none} (default), {@code read}: {@code getSession(false).getAttribute("user")},
- * {@code write}: {@code getSession(true).setAttribute("n", counter)}). A request to a path ending in
+ * {@code write}: {@code getSession(true).setAttribute("n", counter)}) and {@code cacheControl} (a
+ * {@code Cache-Control} response header). A request to a path ending in
  * {@code /login} always creates the session and stores {@code user} (used for setup).
  */
 public final class AppServlet extends HttpServlet {
@@ -23,6 +24,7 @@ public final class AppServlet extends HttpServlet {
     private final AtomicLong counter = new AtomicLong();
     private long delayMs;
     private String session;
+    private String cacheControl;
 
     @Override
     public void init() {
@@ -30,6 +32,7 @@ public final class AppServlet extends HttpServlet {
         delayMs = d == null ? 0 : Long.parseLong(d);
         String s = getInitParameter("session");
         session = s == null ? "none" : s;
+        cacheControl = getInitParameter("cacheControl");
     }
 
     @Override
@@ -55,6 +58,9 @@ public final class AppServlet extends HttpServlet {
         } else if ("write".equals(session)) {
             HttpSession s = req.getSession(true);
             s.setAttribute("n", counter.incrementAndGet());
+        }
+        if (cacheControl != null) {
+            resp.setHeader("Cache-Control", cacheControl);
         }
         resp.setContentType("application/json");
         resp.setContentLength(BODY.length);

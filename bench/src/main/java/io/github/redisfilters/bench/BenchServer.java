@@ -48,13 +48,15 @@ public final class BenchServer {
     }
 
     private final String redisUrl;
+    private final Path tomcatDir;
     private final ContextHandlerCollection contexts = new ContextHandlerCollection();
     private final List<Variant> variants = new ArrayList<>();
     private final Map<String, String> missing = new LinkedHashMap<>();
     private final String bearer = bearerToken();
 
-    BenchServer(String redisUrl) {
+    BenchServer(String redisUrl, Path tomcatDir) {
         this.redisUrl = redisUrl;
+        this.tomcatDir = tomcatDir;
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,7 +69,7 @@ public final class BenchServer {
         Path out = Path.of(a.getOrDefault("--variants", "target/variants.tsv"));
         int threads = Integer.parseInt(a.getOrDefault("--threads", "200"));
 
-        BenchServer bench = new BenchServer(redis);
+        BenchServer bench = new BenchServer(redis, Path.of(a.getOrDefault("--tomcat", "target/tomcat")));
         bench.mountAll();
 
         QueuedThreadPool pool = new QueuedThreadPool(threads, 8);
@@ -132,6 +134,15 @@ public final class BenchServer {
                     ctx.addFilter(h, "/*", EnumSet.of(DispatcherType.REQUEST));
                 });
 
+        mount("tomcat-ratelimit", "peer", "bare", "/hello", List.of(), null,
+                "in-process reference: Tomcat's RateLimitFilter (JVM-local counter, no Redis)", ctx -> {
+                    FilterHolder h = new FilterHolder(TomcatPeer.rateLimitFilter(tomcatDir));
+                    h.setName("tomcatRateLimit");
+                    h.setInitParameter("bucketRequests", "1000000000");
+                    h.setInitParameter("bucketDuration", "60");
+                    ctx.addFilter(h, "/*", EnumSet.of(DispatcherType.REQUEST));
+                });
+
         // response cache
         mountFilter("cache-hit", "filter", "stub-1rt", "/hello", List.of(), null, "X-Cache",
                 "ResponseCacheFilter, ttl rule, every request a HIT",
@@ -155,16 +166,36 @@ public final class BenchServer {
                 "RedisSessionFilter, setAttribute on every request",
                 SESSION, Map.of(), Map.of("session", "write"));
 
-        // all four, in web.xml order: rate limit, JWT, session, cache
+        // peer: Spring Session (SessionRepositoryFilter + RedisSessionRepository, Lettuce), by hand
+        for (String mode : List.of("read", "write")) {
+            mount("spring-session-" + mode, "peer", mode.equals("read") ? "stub-1rt" : "stub-2rt", "/hello", List.of(),
+                    "/login", null, "peer: Spring Session 3.4 SessionRepositoryFilter + RedisSessionRepository (Lettuce), "
+                            + (mode.equals("read") ? "getAttribute" : "setAttribute every request"),
+                    ctx -> {
+                        FilterHolder h = new FilterHolder(SpringSessionPeer.filter(redisUrl, "bench:spring-session-" + mode));
+                        h.setName("springSessionRepositoryFilter");
+                        ctx.addFilter(h, "/*", EnumSet.of(DispatcherType.REQUEST));
+                    }, Map.of("session", mode));
+        }
+
+        // all four, in web.xml order: rate limit, JWT, session, cache. The request carries a bearer
+        // token and a session cookie. /hello is a public cached page (Cache-Control: public, as RFC 9111
+        // section 3.5 requires for storing a response to an authorized request): a cache hit never reaches
+        // the servlet, so the session is never loaded. /cart is not cached and reads the session.
         if (has(RATELIMIT) && has(JWT) && has(SESSION) && has(CACHE)) {
-            mount("all-four", "filter", "stub-4rt", "/hello", List.of("Authorization: Bearer " + bearer), "/login",
-                    "all four: ratelimit, jwt, session, cache hit (shareAuthorized)", ctx -> {
-                        addFilter(ctx, "rateLimit", RATELIMIT, Map.of("rules", "bench: /** 1000000000/1m fixed by ip"));
-                        addFilter(ctx, "jwt", JWT, Map.of("required", "true"));
-                        addFilter(ctx, "session", SESSION, Map.of());
-                        addFilter(ctx, "cache", CACHE, Map.of("rules", "/hello 5m", "shareAuthorized", "true",
-                                "sessionCookies", "SESSION"));
-                    }, Map.of("session", "read"));
+            ContextSetup four = ctx -> {
+                addFilter(ctx, "rateLimit", RATELIMIT, Map.of("rules", "bench: /** 1000000000/1m fixed by ip"));
+                addFilter(ctx, "jwt", JWT, Map.of("required", "true"));
+                addFilter(ctx, "session", SESSION, Map.of());
+                addFilter(ctx, "cache", CACHE, Map.of("rules", "/hello 5m", "shareAuthorized", "true",
+                        "sessionCookies", "SESSION"));
+            };
+            mount("all-four", "filter", "stub-3rt", "/hello", List.of("Authorization: Bearer " + bearer), "/login",
+                    "X-Cache", "all four; public page, cache HIT (ratelimit + jwt + cache lookups; session untouched)",
+                    four, Map.of("cacheControl", "public, max-age=300"));
+            mount("all-four-cart", "filter", "stub-3rt", "/cart", List.of("Authorization: Bearer " + bearer), "/login",
+                    "X-Cache", "all four; uncached page reading the session (ratelimit + jwt + session load)",
+                    four, Map.of("session", "read"));
         } else {
             missing.put("all-four", "needs all four filters in the library jar");
         }
@@ -188,7 +219,7 @@ public final class BenchServer {
             String expectHeader, String note, ContextSetup filters, Map<String, String> servletParams) {
         ServletContextHandler ctx = new ServletContextHandler("/" + name, ServletContextHandler.NO_SESSIONS);
         ctx.setInitParameter("redisUrl", redisUrl);
-        ctx.setInitParameter("keyPrefix", "bench:");
+        ctx.setInitParameter("keyPrefix", "bench:" + name + ":");
         try {
             filters.apply(ctx);
         } catch (Exception e) {

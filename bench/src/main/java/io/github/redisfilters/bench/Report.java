@@ -21,6 +21,8 @@ import java.util.TreeMap;
  * median of those paired ratios is reported with their range.
  */
 public final class Report {
+    static final String READS = "_reads";
+
     /** One wrk run. */
     record Run(String phase, String variant, int rep, int conns, long requests, long durationUs, long p50, long p90,
             long p99, long max, long socketErrors, long non2xx, Map<String, Long> commands) {
@@ -28,8 +30,14 @@ public final class Report {
             return requests / (durationUs / 1e6);
         }
 
+        /** Commands executed by Redis, those run inside Lua scripts included. */
         long totalCommands() {
-            return commands.values().stream().mapToLong(Long::longValue).sum();
+            return commands.entrySet().stream().filter(e -> !e.getKey().equals(READS)).mapToLong(Map.Entry::getValue).sum();
+        }
+
+        /** Socket reads by Redis: one per client round trip (a pipeline is one). */
+        long reads() {
+            return commands.getOrDefault(READS, 0L);
         }
     }
 
@@ -96,8 +104,8 @@ public final class Report {
         sb.append("## Benchmark results, ").append(when).append("\n\n");
         sb.append("Machine: ").append(machine).append("  \n");
         sb.append("Settings: ").append(settings).append("\n\n");
-        sb.append("| variant | req/s median (min–max) | p50 c=1 | p99 c=1 | p99 c=32 | Redis cmds/req | ratio to its stub (min–max) | ratio to bare | notes |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| variant | req/s median (min–max) | p50 c=1 | p99 c=1 | p99 c=32 | round trips/req | Redis cmds/req (incl. inside Lua) | ratio to its stub (min–max) | ratio to bare | notes |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, List<Run>> tput = group(runs, "tput");
         Map<String, List<Run>> lat = group(runs, "lat");
         for (Variant v : variants.values()) {
@@ -113,8 +121,17 @@ public final class Report {
             String p99load = us((long) median(t.stream().mapToDouble(Run::p99).toArray()));
             long req = t.stream().mapToLong(Run::requests).sum();
             long cmds = t.stream().mapToLong(Run::totalCommands).sum();
+            long reads = t.stream().mapToLong(Run::reads).sum();
             Map<String, Long> byCmd = new TreeMap<>();
-            t.forEach(r -> r.commands().forEach((k, n) -> byCmd.merge(k, n, Long::sum)));
+            t.forEach(r -> r.commands().forEach((k, n) -> {
+                if (!k.equals(READS)) {
+                    byCmd.merge(k, n, Long::sum);
+                }
+            }));
+            // round trips: from the one-connection run when there is one (no two requests share a socket read)
+            String rtCell = l != null && l.get(0).requests() > 0
+                    ? String.format(Locale.ROOT, "%.2f", l.get(0).reads() / (double) l.get(0).requests())
+                    : String.format(Locale.ROOT, "%.2f", reads / (double) req);
             String cmdCell = String.format(Locale.ROOT, "%.2f", cmds / (double) req) + breakdown(byCmd, req);
             String stubCell = "–";
             if (!v.stub().equals("-") && tput.containsKey(v.stub())) {
@@ -127,20 +144,57 @@ public final class Report {
             if (errors > 0) {
                 notes.add("**" + errors + " errors/non-2xx**");
             }
-            Long gets = byCmd.get("get");
             Long evals = byCmd.get("eval");
-            if (gets != null && evals != null && v.name().contains("bucket")) {
-                notes.add(String.format(Locale.ROOT, "CAS retries/req ≈ %.3f", gets / (double) req - 1.0));
+            if (evals != null && (v.name().contains("bucket"))) {
+                // Bucket4j's CAS proxy: every attempt ends in one EVAL (compare-and-swap); attempts - 1 = retries
+                notes.add(String.format(Locale.ROOT, "CAS retries/req ≈ %.2f", evals / (double) req - 1.0));
             }
             sb.append("| ").append(v.name()).append(" | ").append(tputCell).append(" | ").append(p50).append(" | ")
-                    .append(p99).append(" | ").append(p99load).append(" | ").append(cmdCell).append(" | ")
+                    .append(p99).append(" | ").append(p99load).append(" | ").append(rtCell).append(" | ").append(cmdCell).append(" | ")
                     .append(stubCell).append(" | ").append(bareCell).append(" | ").append(String.join("; ", notes))
                     .append(" |\n");
         }
         sb.append("\nReq/s: ").append("median of the rounds at -c32 (min–max). Ratios: median of per-round ratios ")
                 .append("(variant ÷ reference measured in the same round), range in brackets. p50/p99 c=1: one ")
-                .append("connection, one request in flight (pure latency). Redis cmds/req: `INFO commandstats` ")
-                .append("delta over all throughput rounds ÷ requests wrk completed.\n");
+                .append("connection, one request in flight (pure latency). Round trips/req: Redis `total_reads_processed` ")
+                .append("delta ÷ requests in the c=1 run (one socket read per client round trip; a pipeline is one; ")
+                .append("at c=1 no two requests can share a read, as they can on Lettuce's multiplexed connection). Redis cmds/req: ")
+                .append("`INFO commandstats` delta ÷ requests, commands run inside Lua scripts included (EVALSHA ")
+                .append("itself is one of them), over all throughput rounds.\n");
+
+        sb.append("\n### Targets (issue 8)\n\n| target | measured (median of paired rounds, min–max) | verdict |\n|---|---|---|\n");
+        for (String[] t : TARGETS) {
+            String variant = t[1];
+            String ref = t[2];
+            double need = Double.parseDouble(t[3]);
+            if (!tput.containsKey(variant) || !tput.containsKey(ref)) {
+                sb.append("| ").append(t[0]).append(" | not measured (").append(tput.containsKey(variant) ? ref : variant)
+                        .append(" missing) | – |\n");
+                continue;
+            }
+            double[] r = pairedRatios(tput.get(variant), tput.get(ref));
+            double m = median(r);
+            String verdict = m >= need ? (min(r) >= need ? "**met**" : "met on median, not in every round")
+                    : (max(r) >= need ? "missed on median (met in some rounds)" : "**missed**");
+            sb.append("| ").append(t[0]).append(" | ").append(String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", m, min(r), max(r)))
+                    .append(" | ").append(verdict).append(" |\n");
+        }
+        if (lat.containsKey("origin-20ms") && lat.containsKey("cache-hit-20ms-origin")) {
+            double o = lat.get("origin-20ms").get(0).p50();
+            double c = lat.get("cache-hit-20ms-origin").get(0).p50();
+            sb.append(String.format(Locale.ROOT, "| cache hit ≥ 20× faster than the 20 ms origin (latency, p50 at c=1) | %.0f× (%s vs %s) | %s |\n",
+                    o / c, us((long) c), us((long) o), o / c >= 20 ? "**met**" : "**missed**"));
+        }
+        for (String[] rt : new String[][] {{"session-write", "2"}, {"session-read", "1"}, {"ratelimit-fixed", "1"},
+                {"cache-hit", "1"}, {"jwt", "1"}}) {
+            List<Run> t = lat.containsKey(rt[0]) ? lat.get(rt[0]) : tput.get(rt[0]);
+            if (t != null) {
+                double per = t.stream().mapToLong(Run::reads).sum() / (double) t.stream().mapToLong(Run::requests).sum();
+                double max = Double.parseDouble(rt[1]);
+                sb.append(String.format(Locale.ROOT, "| %s: ≤ %s round trip(s) per request | %.2f | %s |\n", rt[0], rt[1], per,
+                        per <= max + 0.05 ? "**met**" : "**missed**"));
+            }
+        }
 
         Map<String, List<Run>> sweep = group(runs, "sweep");
         if (!sweep.isEmpty()) {
@@ -186,6 +240,27 @@ public final class Report {
             sep = ", ";
         }
         return sep.isEmpty() ? "" : b.append(')').toString();
+    }
+
+    /** {label, variant, reference, minimum ratio of req/s}. */
+    static final String[][] TARGETS = {
+        {"rate limit (fixed window) ≥ 0.90× its 1-round-trip stub", "ratelimit-fixed", "stub-1rt", "0.90"},
+        {"rate limit (sliding-window counter) ≥ 0.90× stub", "ratelimit-sliding-counter", "stub-1rt", "0.90"},
+        {"cache hit ≥ 0.90× stub", "cache-hit", "stub-1rt", "0.90"},
+        {"JWT blacklist check ≥ 0.90× stub", "jwt", "stub-1rt", "0.90"},
+        {"session read ≥ 0.90× stub", "session-read", "stub-1rt", "0.90"},
+        {"session write ≥ 0.90× its 2-round-trip stub", "session-write", "stub-2rt", "0.90"},
+        {"all four (cache hit) ≥ 0.90× 3-round-trip stub", "all-four", "stub-3rt", "0.90"},
+        {"session read ≥ 1.5× Spring Session", "session-read", "spring-session-read", "1.5"},
+        {"session write ≥ 1.5× Spring Session", "session-write", "spring-session-write", "1.5"},
+        {"rate limit on one hot key ≥ 2× Bucket4j Jedis proxy manager", "ratelimit-fixed", "bucket4j-hot", "2"},
+        {"cache hit ≥ 20× the 20 ms origin (throughput at c=32)", "cache-hit-20ms-origin", "origin-20ms", "20"},
+    };
+
+    private static double[] pairedRatios(List<Run> a, List<Run> b) {
+        Map<Integer, Double> br = new TreeMap<>();
+        b.forEach(r -> br.put(r.rep(), r.rps()));
+        return a.stream().filter(r -> br.containsKey(r.rep())).mapToDouble(r -> r.rps() / br.get(r.rep())).toArray();
     }
 
     private static String pairedRatio(List<Run> a, List<Run> b) {
