@@ -15,6 +15,8 @@
 #   LIB_SRC=dir          library checkout to install (default: the repo holding bench/)
 #   LIB_JAR=file         use this library jar instead of the installed one (preview builds)
 #   JAVA_OPTS='...'      JVM options of BenchServer (default: -Xms1g -Xmx1g)
+#   PROFILE='v1 v2'      after the runs, profile these variants with JFR (one more -c32 run each) and
+#                        write results/profile-<variant>.txt (CPU samples by area and method)
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,10 +29,11 @@ CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
 LAT_DURATION=${LAT_DURATION:-5}
 ONLY=${ONLY:-}
-SWEEP=${SWEEP-stub-1rt all-four}
+SWEEP=${SWEEP-stub-1rt ratelimit-fixed bucket4j-hot all-four}
 SWEEP_DURATION=${SWEEP_DURATION:-5}
 MEMORY=${MEMORY:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
+PROFILE=${PROFILE:-}
 JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
 LUA=$BENCH/wrk/report.lua
 
@@ -140,9 +143,17 @@ run_wrk() {
     for h in ${HEADERS[$v]}; do hargs+=(-H "$h"); done
     unset IFS
   fi
-  local before after out line
+  local before after out line script=$LUA path=${PATHS[$v]}
+  local -a wargs=()
+  if [[ "$path" == *'?unique' ]]; then
+    wargs=(-- "$(date +%s%N)")
+    # every request a new URL (cache misses)
+    path=${path%\?unique}
+    script=$WORK/unique.lua
+    cat "$LUA" "$BENCH/wrk/unique.lua" >"$script"
+  fi
   before=$(cmdstats)
-  out=$(wrk -t"$t" -c"$c" -d"${d}s" -s "$LUA" "${hargs[@]}" "http://127.0.0.1:$HP${PATHS[$v]}" 2>&1) || true
+  out=$(wrk -t"$t" -c"$c" -d"${d}s" -s "$script" "${hargs[@]}" "http://127.0.0.1:$HP$path" "${wargs[@]}" 2>&1) || true
   after=$(cmdstats)
   line=$(grep '^WRK_RESULT' <<<"$out" || true)
   if [ -z "$line" ]; then log "wrk failed for $v: $out"; return; fi
@@ -179,6 +190,15 @@ if [ -n "$SWEEP" ]; then
     done
   done
 fi
+for v in $PROFILE; do
+  [ -n "${PATHS[$v]:-}" ] || { log "profile: no variant $v"; continue; }
+  rm -f "$WORK/$v.jfr"
+  jcmd "$SERVER_PID" JFR.start name="bench-$v" settings=profile filename="$WORK/$v.jfr" >/dev/null
+  run_wrk profile "$v" 1 "$CONNS" "$THREADS" "$DURATION"
+  jcmd "$SERVER_PID" JFR.stop name="bench-$v" >/dev/null
+  java -cp "$CP" io.github.redisfilters.bench.ProfileSummary "$WORK/$v.jfr" >"$RESULTS/profile-$v.txt" 2>&1 || true
+  log "profile of $v: $RESULTS/profile-$v.txt"
+done
 END_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [ "$MEMORY" = 1 ]; then

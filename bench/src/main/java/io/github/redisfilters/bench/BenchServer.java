@@ -147,6 +147,9 @@ public final class BenchServer {
         mountFilter("cache-hit", "filter", "stub-1rt", "/hello", List.of(), null, "X-Cache",
                 "ResponseCacheFilter, ttl rule, every request a HIT",
                 CACHE, Map.of("rules", "/** 5m"));
+        mountFilter("cache-miss", "filter", "stub-2rt", "/hello?unique", List.of(), null, null,
+                "ResponseCacheFilter, every request a new URL: MISS + store (vs bare = cost of a miss)",
+                CACHE, Map.of("rules", "/** 5m"));
         mount("origin-20ms", "bare", "", "/hello", List.of(), null, "no filter, origin sleeps 20 ms",
                 ctx -> { }, Map.of("delayMs", "20"));
         mountFilter("cache-hit-20ms-origin", "filter", "origin-20ms", "/hello", List.of(), null, "X-Cache",
@@ -296,7 +299,8 @@ public final class BenchServer {
             }
             HttpResponse<String> last = null;
             for (int i = 0; i < 3; i++) {
-                last = http.send(request(port, v.path(), headers), HttpResponse.BodyHandlers.ofString());
+                last = http.send(request(port, v.path().replace("?unique", "?n=prime" + i), headers),
+                        HttpResponse.BodyHandlers.ofString());
             }
             String expect = v.expectHeader() == null ? "" : last.headers().firstValue(v.expectHeader()).orElse("(absent)");
             if (last.statusCode() != 200) {
