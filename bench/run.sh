@@ -8,7 +8,8 @@
 #
 # Knobs (environment): REPS=3 DURATION=10 WARMUP=3 CONNS=32 THREADS=2 LAT_DURATION=5
 #   ONLY='regex'         run only variants whose name matches (plus their stubs and bare)
-#   SWEEP='v1 v2'        variants for the concurrency sweep c=1,8,32,128 (SWEEP= to skip)
+#   SWEEP='v1 v2'        variants for the concurrency sweep c=1,8,32,128 (default: stub-1rt
+#                        ratelimit-fixed bucket4j-hot all-four; SWEEP= to skip)
 #   SWEEP_DURATION=5     seconds per sweep point
 #   MEMORY=1             measure Redis memory per 1k keys of each filter (MEMORY=0 to skip)
 #   SKIP_BUILD=1         reuse bench/target as built
@@ -132,7 +133,12 @@ cmdstats() {
   redis-cli -p "$RP" INFO commandstats | tr -d '\r' |
     awk -F'[:,=]' '/^cmdstat_/ { sub("cmdstat_", "", $1); print $1, $3 }'
   redis-cli -p "$RP" INFO stats | tr -d '\r' | awk -F: '$1 == "total_reads_processed" { print "_reads", $2 }'
+  # CPU time (µs) of the Redis process and of BenchServer's JVM, to divide by the requests
+  redis-cli -p "$RP" INFO cpu | tr -d '\r' |
+    awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { s += $2 } END { printf "_rcpu %d\n", s * 1e6 }'
+  awk -v hz="$CLK_TCK" '{ printf "_jcpu %d\n", ($14 + $15) * 1e6 / hz }' "/proc/$SERVER_PID/stat"
 }
+CLK_TCK=$(getconf CLK_TCK)
 
 # run_wrk PHASE VARIANT REP CONNS THREADS SECONDS
 run_wrk() {

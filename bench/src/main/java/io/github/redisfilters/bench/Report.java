@@ -32,12 +32,22 @@ public final class Report {
 
         /** Commands executed by Redis, those run inside Lua scripts included. */
         long totalCommands() {
-            return commands.entrySet().stream().filter(e -> !e.getKey().equals(READS)).mapToLong(Map.Entry::getValue).sum();
+            return commands.entrySet().stream().filter(e -> !e.getKey().startsWith("_")).mapToLong(Map.Entry::getValue).sum();
         }
 
         /** Socket reads by Redis: one per client round trip (a pipeline is one). */
         long reads() {
             return commands.getOrDefault(READS, 0L);
+        }
+
+        /** CPU µs used by BenchServer's JVM (everything: Jetty, filters, Jedis) during the run. */
+        long jvmCpuUs() {
+            return commands.getOrDefault("_jcpu", 0L);
+        }
+
+        /** CPU µs used by the Redis process during the run. */
+        long redisCpuUs() {
+            return commands.getOrDefault("_rcpu", 0L);
         }
     }
 
@@ -104,8 +114,8 @@ public final class Report {
         sb.append("## Benchmark results, ").append(when).append("\n\n");
         sb.append("Machine: ").append(machine).append("  \n");
         sb.append("Settings: ").append(settings).append("\n\n");
-        sb.append("| variant | req/s median (min–max) | p50 c=1 | p99 c=1 | p99 c=32 | round trips/req | Redis cmds/req (incl. inside Lua) | ratio to its stub (min–max) | ratio to bare | notes |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| variant | req/s median (min–max) | p50 c=1 | p99 c=1 | p99 c=32 | round trips/req | Redis cmds/req (incl. inside Lua) | CPU µs/req JVM + Redis | ratio to its stub (min–max) | ratio to bare | notes |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, List<Run>> tput = group(runs, "tput");
         Map<String, List<Run>> lat = group(runs, "lat");
         for (Variant v : variants.values()) {
@@ -124,7 +134,7 @@ public final class Report {
             long reads = t.stream().mapToLong(Run::reads).sum();
             Map<String, Long> byCmd = new TreeMap<>();
             t.forEach(r -> r.commands().forEach((k, n) -> {
-                if (!k.equals(READS)) {
+                if (!k.startsWith("_")) {
                     byCmd.merge(k, n, Long::sum);
                 }
             }));
@@ -133,6 +143,8 @@ public final class Report {
                     ? String.format(Locale.ROOT, "%.2f", l.get(0).reads() / (double) l.get(0).requests())
                     : String.format(Locale.ROOT, "%.2f", reads / (double) req);
             String cmdCell = String.format(Locale.ROOT, "%.2f", cmds / (double) req) + breakdown(byCmd, req);
+            String cpuCell = String.format(Locale.ROOT, "%.0f + %.0f", t.stream().mapToLong(Run::jvmCpuUs).sum() / (double) req,
+                    t.stream().mapToLong(Run::redisCpuUs).sum() / (double) req);
             String stubCell = "–";
             if (!v.stub().equals("-") && tput.containsKey(v.stub())) {
                 stubCell = pairedRatio(t, tput.get(v.stub())) + " vs " + v.stub();
@@ -140,9 +152,13 @@ public final class Report {
             String bareCell = tput.containsKey("bare") && !v.name().equals("bare") ? pairedRatio(t, tput.get("bare")) : "–";
             List<String> notes = new ArrayList<>();
             notes.add(v.note());
-            long errors = t.stream().mapToLong(r -> r.socketErrors() + r.non2xx()).sum();
-            if (errors > 0) {
-                notes.add("**" + errors + " errors/non-2xx**");
+            long timeouts = t.stream().mapToLong(Run::socketErrors).sum();
+            long non2xx = t.stream().mapToLong(Run::non2xx).sum();
+            if (non2xx > 0) {
+                notes.add("**" + non2xx + " non-2xx answers**");
+            }
+            if (timeouts > 0) {
+                notes.add(timeouts + " wrk socket errors/timeouts (> 2 s)");
             }
             Long evals = byCmd.get("eval");
             if (evals != null && (v.name().contains("bucket"))) {
@@ -150,7 +166,7 @@ public final class Report {
                 notes.add(String.format(Locale.ROOT, "CAS retries/req ≈ %.2f", evals / (double) req - 1.0));
             }
             sb.append("| ").append(v.name()).append(" | ").append(tputCell).append(" | ").append(p50).append(" | ")
-                    .append(p99).append(" | ").append(p99load).append(" | ").append(rtCell).append(" | ").append(cmdCell).append(" | ")
+                    .append(p99).append(" | ").append(p99load).append(" | ").append(rtCell).append(" | ").append(cmdCell).append(" | ").append(cpuCell).append(" | ")
                     .append(stubCell).append(" | ").append(bareCell).append(" | ").append(String.join("; ", notes))
                     .append(" |\n");
         }
@@ -160,7 +176,9 @@ public final class Report {
                 .append("delta ÷ requests in the c=1 run (one socket read per client round trip; a pipeline is one; ")
                 .append("at c=1 no two requests can share a read, as they can on Lettuce's multiplexed connection). Redis cmds/req: ")
                 .append("`INFO commandstats` delta ÷ requests, commands run inside Lua scripts included (EVALSHA ")
-                .append("itself is one of them), over all throughput rounds.\n");
+                .append("itself is one of them), over all throughput rounds. CPU µs/req: CPU time of the BenchServer JVM (`/proc/<pid>/stat`) and of ")
+                .append("redis-server (`INFO cpu`) over the throughput rounds ÷ requests: on 2 shared cores, this is ")
+                .append("what bounds throughput.\n");
 
         sb.append("\n### Targets (issue 8)\n\n| target | measured (median of paired rounds, min–max) | verdict |\n|---|---|---|\n");
         for (String[] t : TARGETS) {
