@@ -56,13 +56,15 @@ public class LogoutServlet extends HttpServlet {
         if (jwt == null) {
             return;
         }
+        Instant now = Instant.now();
         try {
-            services.blacklist().revokeAllFor(jwt.getSubject(), Instant.now());
+            services.blacklist().revokeAllFor(jwt.getSubject(), now);
             services.sessions().invalidateAll(jwt.getSubject());
         } catch (RedisUnavailableException e) {
             Json.error(resp, 503, "cannot log out right now, try again");
             return;
         }
+        awaitNextSecond(now);
         HttpSession session = req.getSession(false);
         if (session != null) {
             try {
@@ -72,5 +74,19 @@ public class LogoutServlet extends HttpServlet {
             }
         }
         resp.setStatus(204);
+    }
+
+    /**
+     * JWT {@code iat} has whole-second precision and the watermark revokes every token issued in
+     * or before its second. Answering only once that second is over guarantees that a login made
+     * after this response gets a token the watermark does not cover.
+     */
+    private static void awaitNextSecond(Instant revokedAt) {
+        long waitMs = 1000 - revokedAt.getNano() / 1_000_000 + 1;
+        try {
+            Thread.sleep(waitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
