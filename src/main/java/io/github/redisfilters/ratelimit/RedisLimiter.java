@@ -1,0 +1,159 @@
+package io.github.redisfilters.ratelimit;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import io.github.redisfilters.client.LuaScript;
+import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.SharedRedisClient;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Executes a {@link LimitPlan} against Redis and returns the {@link Decision}.
+ *
+ * <p>Fixed, sliding-log and sliding-counter policies go to Redis as ONE script call that checks
+ * them all and consumes from each only if all admit. On Redis Cluster a script can only touch one
+ * slot, so checks whose clients differ (e.g. one rule by IP, another by API key) are sent per
+ * client key, stopping at the first denial; on standalone and Sentinel there is always one call.
+ * Token-bucket policies are delegated to Bucket4j (its compare-and-swap protocol: a read and a
+ * conditional write per attempt) after the scripted policies admitted the request.
+ */
+final class RedisLimiter {
+    static final LuaScript CHECK = LuaScript.fromResource(RedisLimiter.class, "lua/check.lua");
+
+    private final SharedRedisClient redis;
+    private final Clock clock;
+    private final boolean cluster;
+    private final String node = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<Policy, BucketConfiguration> bucketConfigs = new ConcurrentHashMap<>();
+    private volatile ProxyManager<byte[]> buckets;
+    private final Clock wall;
+
+    /** @param clock null = Redis {@code TIME} */
+    RedisLimiter(SharedRedisClient redis, Clock clock) {
+        this.redis = redis;
+        this.clock = clock;
+        this.wall = clock != null ? clock : Clock.systemUTC();
+        this.cluster = redis.settings().mode() == RedisSettings.Mode.CLUSTER;
+    }
+
+    /** @throws RedisUnavailableException when Redis cannot answer */
+    Decision check(LimitPlan plan) {
+        Map<String, List<LimitPlan.Check>> groups = new LinkedHashMap<>();
+        List<LimitPlan.Check> tokenBuckets = new ArrayList<>();
+        for (LimitPlan.Check c : plan.checks()) {
+            if (c.policy().algorithm() == Algorithm.TOKEN_BUCKET) {
+                tokenBuckets.add(c);
+            } else {
+                groups.computeIfAbsent(cluster ? c.hashTag() : "", k -> new ArrayList<>()).add(c);
+            }
+        }
+        List<Decision.Outcome> outcomes = new ArrayList<>();
+        boolean admitted = true;
+        long now = -1;
+        for (List<LimitPlan.Check> group : groups.values()) {
+            List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group));
+            now = ((Number) reply.get(1)).longValue();
+            for (int i = 0; i < group.size(); i++) {
+                LimitPlan.Check c = group.get(i);
+                outcomes.add(new Decision.Outcome(c.rule(), c.policy(), num(reply, 2 + 3 * i) == 1,
+                        num(reply, 3 + 3 * i), num(reply, 4 + 3 * i)));
+            }
+            if (num(reply, 0) != 1) {
+                admitted = false;
+                break; // later groups consume nothing
+            }
+        }
+        if (now < 0) {
+            now = wall.millis();
+        }
+        if (admitted) {
+            for (LimitPlan.Check c : tokenBuckets) {
+                Decision.Outcome o = tryBucket(c, now);
+                outcomes.add(o);
+                if (!o.admitted()) {
+                    admitted = false;
+                    break;
+                }
+            }
+        }
+        return new Decision(admitted, now, outcomes);
+    }
+
+    private Decision.Outcome tryBucket(LimitPlan.Check c, long now) {
+        Policy p = c.policy();
+        BucketConfiguration conf = bucketConfigs.computeIfAbsent(p, x -> BucketConfiguration.builder()
+                .addLimit(l -> l.capacity(x.limit()).refillGreedy(x.limit(), x.window())).build());
+        ConsumptionProbe probe = redis.call(j -> proxyManager(j).builder()
+                .build(c.redisKey().getBytes(StandardCharsets.UTF_8), () -> conf).tryConsumeAndReturnRemaining(1));
+        long perToken = Math.max(1, p.window().toMillis() / p.limit());
+        long reset = probe.isConsumed() ? now + (probe.getRemainingTokens() < p.limit() ? perToken : 0)
+                : now + Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000L);
+        return new Decision.Outcome(c.rule(), p, probe.isConsumed(), probe.getRemainingTokens(), reset);
+    }
+
+    private ProxyManager<byte[]> proxyManager(redis.clients.jedis.UnifiedJedis j) {
+        ProxyManager<byte[]> pm = buckets;
+        if (pm == null) {
+            synchronized (this) {
+                pm = buckets;
+                if (pm == null) {
+                    var b = Bucket4jJedis.casBasedBuilder(j).expirationAfterWrite(
+                            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(java.time.Duration.ofSeconds(10)));
+                    if (clock != null) {
+                        b.clientClock(new TimeMeter() {
+                            @Override
+                            public long currentTimeNanos() {
+                                return clock.millis() * 1_000_000L;
+                            }
+
+                            @Override
+                            public boolean isWallClockBased() {
+                                return true;
+                            }
+                        });
+                    }
+                    pm = b.build();
+                    buckets = pm;
+                }
+            }
+        }
+        return pm;
+    }
+
+    private static long num(List<?> reply, int i) {
+        return ((Number) reply.get(i)).longValue();
+    }
+
+    private static List<String> keys(List<LimitPlan.Check> group) {
+        List<String> keys = new ArrayList<>(group.size());
+        group.forEach(c -> keys.add(c.redisKey()));
+        return keys;
+    }
+
+    private List<String> args(List<LimitPlan.Check> group) {
+        List<String> args = new ArrayList<>(2 + 3 * group.size());
+        args.add(clock == null ? "" : Long.toString(clock.millis()));
+        args.add(node + Long.toString(sequence.incrementAndGet(), 36));
+        for (LimitPlan.Check c : group) {
+            args.add(c.policy().algorithm().code);
+            args.add(Long.toString(c.policy().limit()));
+            args.add(Long.toString(c.policy().window().toMillis()));
+        }
+        return args;
+    }
+}
