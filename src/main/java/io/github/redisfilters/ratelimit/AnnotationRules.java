@@ -21,15 +21,28 @@ final class AnnotationRules {
             if (className == null) {
                 continue;
             }
-            Class<?> type;
-            try {
-                type = Class.forName(className, false, context.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError ex) {
-                continue; // the container will report it when it loads the servlet
+            Class<?> type = load(className, context);
+            if (type != null) {
+                out.addAll(forServlet(e.getKey(), type));
             }
-            out.addAll(forServlet(e.getKey(), type));
         }
         return out;
+    }
+
+    /** Some embedded contexts have no class loader of their own: try the thread's, then ours. */
+    private static Class<?> load(String className, ServletContext context) {
+        for (ClassLoader l : new ClassLoader[] {context.getClassLoader(), Thread.currentThread().getContextClassLoader(),
+                AnnotationRules.class.getClassLoader()}) {
+            if (l == null) {
+                continue;
+            }
+            try {
+                return Class.forName(className, false, l);
+            } catch (ClassNotFoundException | LinkageError ex) {
+                // next loader; the container reports a servlet it cannot load itself
+            }
+        }
+        return null;
     }
 
     static List<Rule> forServlet(String servletName, Class<?> type) {

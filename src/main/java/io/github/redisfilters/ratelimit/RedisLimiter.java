@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Executes a {@link LimitPlan} against Redis and returns the {@link Decision}.
@@ -42,12 +43,16 @@ final class RedisLimiter {
     private final Map<Policy, BucketConfiguration> bucketConfigs = new ConcurrentHashMap<>();
     private volatile ProxyManager<byte[]> buckets;
     private final Clock wall;
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
 
     /** @param clock null = Redis {@code TIME} */
     RedisLimiter(SharedRedisClient redis, Clock clock) {
         this.redis = redis;
         this.clock = clock;
         this.wall = clock != null ? clock : Clock.systemUTC();
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
         this.cluster = redis.settings().mode() == RedisSettings.Mode.CLUSTER;
     }
 
@@ -98,8 +103,19 @@ final class RedisLimiter {
         Policy p = c.policy();
         BucketConfiguration conf = bucketConfigs.computeIfAbsent(p, x -> BucketConfiguration.builder()
                 .addLimit(l -> l.capacity(x.limit()).refillGreedy(x.limit(), x.window())).build());
-        ConsumptionProbe probe = redis.call(j -> proxyManager(j).builder()
-                .build(c.redisKey().getBytes(StandardCharsets.UTF_8), () -> conf).tryConsumeAndReturnRemaining(1));
+        // Bucket4j's Jedis integration is compare-and-swap: GET, then a conditional write that fails
+        // and is retried when another client wrote in between. On a hot key, concurrent requests of
+        // one server would mostly retry each other into pool and socket timeouts (which fail open),
+        // so they queue on a striped lock here and only the servers contend with each other.
+        ReentrantLock lock = stripes[Math.floorMod(c.redisKey().hashCode(), stripes.length)];
+        ConsumptionProbe probe;
+        lock.lock();
+        try {
+            probe = redis.call(j -> proxyManager(j).builder()
+                    .build(c.redisKey().getBytes(StandardCharsets.UTF_8), () -> conf).tryConsumeAndReturnRemaining(1));
+        } finally {
+            lock.unlock();
+        }
         long perToken = Math.max(1, p.window().toMillis() / p.limit());
         long reset = probe.isConsumed() ? now + (probe.getRemainingTokens() < p.limit() ? perToken : 0)
                 : now + Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000L);
