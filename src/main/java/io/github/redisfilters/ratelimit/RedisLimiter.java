@@ -30,10 +30,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * slot, so checks whose clients differ (e.g. one rule by IP, another by API key) are sent per
  * client key, stopping at the first denial; on standalone and Sentinel there is always one call.
  * Token-bucket policies are delegated to Bucket4j (its compare-and-swap protocol: a read and a
- * conditional write per attempt) after the scripted policies admitted the request.
+ * conditional write per attempt) after the scripted policies admitted the request. When such a
+ * later step denies, the hits already taken are given back ({@code refund.lua}), so a denied
+ * request consumes nothing; that costs one more round trip, on denials only.
  */
 final class RedisLimiter {
     static final LuaScript CHECK = LuaScript.fromResource(RedisLimiter.class, "lua/check.lua");
+    static final LuaScript REFUND = LuaScript.fromResource(RedisLimiter.class, "lua/refund.lua");
 
     private final SharedRedisClient redis;
     private final Clock clock;
@@ -68,10 +71,12 @@ final class RedisLimiter {
             }
         }
         List<Decision.Outcome> outcomes = new ArrayList<>();
+        List<Consumed> consumed = new ArrayList<>();
         boolean admitted = true;
         long now = -1;
         for (List<LimitPlan.Check> group : groups.values()) {
-            List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group));
+            String id = node + Long.toString(sequence.incrementAndGet(), 36);
+            List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group, id));
             now = ((Number) reply.get(1)).longValue();
             for (int i = 0; i < group.size(); i++) {
                 LimitPlan.Check c = group.get(i);
@@ -80,8 +85,9 @@ final class RedisLimiter {
             }
             if (num(reply, 0) != 1) {
                 admitted = false;
-                break; // later groups consume nothing
+                break; // later groups are not asked, so they consume nothing
             }
+            consumed.add(new Consumed(group, id, now));
         }
         if (now < 0) {
             now = wall.millis();
@@ -95,6 +101,9 @@ final class RedisLimiter {
                     break;
                 }
             }
+        }
+        if (!admitted && !consumed.isEmpty()) {
+            refund(consumed);
         }
         return new Decision(admitted, now, outcomes);
     }
@@ -161,10 +170,30 @@ final class RedisLimiter {
         return keys;
     }
 
-    private List<String> args(List<LimitPlan.Check> group) {
+    /** A group of checks that consumed, with what identifies its hits. */
+    private record Consumed(List<LimitPlan.Check> group, String id, long now) {
+    }
+
+    /** Takes back the hits of groups that admitted a request a later step denied (one call per group). */
+    private void refund(List<Consumed> consumed) {
+        for (Consumed c : consumed) {
+            List<String> keys = new ArrayList<>();
+            List<String> args = new ArrayList<>();
+            for (int i = 0; i < c.group().size(); i++) {
+                Policy p = c.group().get(i).policy();
+                keys.add(c.group().get(i).redisKey());
+                args.add(p.algorithm().code);
+                args.add(p.algorithm() == Algorithm.SLIDING_LOG ? c.now() + ":" + c.id() + ":" + (i + 1)
+                        : Long.toString(Math.floorDiv(c.now(), p.window().toMillis())));
+            }
+            redis.eval(REFUND, keys, args);
+        }
+    }
+
+    private List<String> args(List<LimitPlan.Check> group, String id) {
         List<String> args = new ArrayList<>(2 + 3 * group.size());
         args.add(clock == null ? "" : Long.toString(clock.millis()));
-        args.add(node + Long.toString(sequence.incrementAndGet(), 36));
+        args.add(id);
         for (LimitPlan.Check c : group) {
             args.add(c.policy().algorithm().code);
             args.add(Long.toString(c.policy().limit()));

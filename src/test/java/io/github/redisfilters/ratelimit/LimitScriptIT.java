@@ -195,6 +195,19 @@ class LimitScriptIT {
         assertThat(hit(r).admitted()).isFalse();
     }
 
+    @Test
+    void aTokenBucketDenialGivesBackWhatTheScriptedPoliciesTook() {
+        Rule r = Rule.parse("mix: /x 5/1m sliding, 3/1m fixed, 1/1h token-bucket");
+        assertThat(hit(r).admitted()).isTrue();
+        Decision denied = hit(r);
+        assertThat(denied.admitted()).isFalse();
+        assertThat(denied.outcomes()).extracting(Decision.Outcome::admitted).containsExactly(true, true, false);
+        try (Jedis j = redis.admin()) {
+            assertThat(j.zcard("t:ratelimit:{ip:1.2.3.4}:mix-1m")).isEqualTo(1);
+            assertThat(j.hget("t:ratelimit:{ip:1.2.3.4}:mix-2", "c")).isEqualTo("1");
+        }
+    }
+
     private static long countIn(List<Long> times, long fromInclusive, long toExclusive) {
         return times.stream().filter(x -> x >= fromInclusive && x < toExclusive).count();
     }
