@@ -31,6 +31,9 @@ final class RequestKeys {
     /** The client-address key: IPv4 as is, IPv6 reduced to its /{@code ipv6Prefix} network. */
     String ip(HttpServletRequest request) {
         String a = addresses.resolve(request);
+        if (a.indexOf(':') < 0 && a.indexOf('.') > 0) {
+            return "ip:" + a; // IPv4, already normalised by the resolver
+        }
         byte[] b = CidrRange.literal(a);
         if (b == null) {
             return "ip:" + hash(a);
