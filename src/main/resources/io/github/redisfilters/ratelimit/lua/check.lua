@@ -65,8 +65,13 @@ for i = 1, n do
     local c = s.count
     if consume then
       c = c + 1
-      redis.call('HSET', k, 'w', s.idx, 'c', c)
-      redis.call('PEXPIRE', k, (s.idx + 1) * w - now + 1000)
+      if c == 1 then
+        -- first hit of the window: the TTL set now outlives the window, later hits need none
+        redis.call('HSET', k, 'w', s.idx, 'c', 1)
+        redis.call('PEXPIRE', k, (s.idx + 1) * w - now + 1000)
+      else
+        redis.call('HINCRBY', k, 'c', 1)
+      end
     end
     remaining = math.max(0, l - c)
     reset = (s.idx + 1) * w
@@ -88,8 +93,13 @@ for i = 1, n do
     local cur = s.cur
     if consume then
       cur = cur + 1
-      redis.call('HSET', k, 'w', s.idx, 'c', cur, 'p', s.prev)
-      redis.call('PEXPIRE', k, (s.idx + 2) * w - now + 1000)
+      if cur == 1 then
+        -- first hit of the window: keep the state until the next window no longer needs it
+        redis.call('HSET', k, 'w', s.idx, 'c', 1, 'p', s.prev)
+        redis.call('PEXPIRE', k, (s.idx + 2) * w - now + 1000)
+      else
+        redis.call('HINCRBY', k, 'c', 1)
+      end
     end
     local used = s.prev * (w - s.e) + cur * w
     remaining = math.max(0, math.floor((l * w - used) / w))
