@@ -253,6 +253,23 @@ class RateLimitFilterIT {
     }
 
     @Test
+    void customKeyResolverSeparatesTenants() {
+        RateLimitConfig config = RateLimitConfig.builder().rules("tenant: /t 1/1h fixed by custom else reject")
+                .keyResolver(request -> request.getHeader("X-Tenant"))
+                .redis(RedisSettings.builder().url(redis.url()).build()).build();
+        try (ServletContainer app = Apps.withConfig(kind, config)) {
+            assertThat(Http.get(app.uri("/t"), "X-Tenant", "acme").statusCode()).isEqualTo(200);
+            assertThat(Http.get(app.uri("/t"), "X-Tenant", "globex").statusCode()).isEqualTo(200);
+            assertThat(Http.get(app.uri("/t"), "X-Tenant", "acme").statusCode()).isEqualTo(429);
+            assertThat(Http.get(app.uri("/t")).statusCode()).isEqualTo(401);
+            try (Jedis j = redis.admin()) {
+                assertThat(j.keys("rsf:ratelimit:*")).containsExactlyInAnyOrder("rsf:ratelimit:{c:acme}:tenant",
+                        "rsf:ratelimit:{c:globex}:tenant");
+            }
+        }
+    }
+
+    @Test
     void dryRunDecidesAndCountsButNeverBlocks() {
         AtomicReference<RateLimitFilter> f = new AtomicReference<>();
         try (ServletContainer app = Apps.withInitParams(kind, redis.url(), Map.of("rules", "d: /d 1/1h", "enforce", "false"), f)) {
