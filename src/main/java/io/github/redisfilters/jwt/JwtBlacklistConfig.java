@@ -102,25 +102,25 @@ public final class JwtBlacklistConfig {
      */
     public static JwtBlacklistConfig fromInitParams(FilterConfig filterConfig) throws ConfigException {
         InitParams p = InitParams.of(filterConfig, PARAMETER_NAMES);
-        Builder b = builder();
-        b.required(p.bool("required", false));
-        p.raw("cookieName").ifPresent(b::cookieName);
-        p.raw("queryParameter").ifPresent(b::queryParameter);
-        b.maxTokenSize((int) p.size("maxTokenSize", b.maxTokenSize, 64, MAX_TOKEN_SIZE_LIMIT));
-        b.clockSkew(p.duration("clockSkew", b.clockSkew, Duration.ZERO));
-        b.maxTokenLifetime(p.duration("maxTokenLifetime", b.maxTokenLifetime, Duration.ofSeconds(1)));
-        b.failureMode(p.enumValue("failureMode", FailureMode.class, FailureMode.CLOSED));
-        b.retryAfter(p.duration("retryAfter", b.retryAfter, Duration.ofSeconds(1)));
-        p.raw("realm").ifPresent(v -> b.realm(v));
-        if (p.raw("verifierClass").isPresent()) {
-            b.verifier(p.get("verifierClass", null, "the name of a class implementing " + TokenVerifier.class.getName()
-                    + " with a public no-arg constructor", JwtBlacklistConfig::instantiate));
-        }
+        Builder defaults = builder();
+        boolean required = p.bool("required", false);
+        String cookieName = p.raw("cookieName").orElse(null);
+        String queryParameter = p.raw("queryParameter").orElse(null);
+        int maxTokenSize = (int) p.size("maxTokenSize", defaults.maxTokenSize, 64, MAX_TOKEN_SIZE_LIMIT);
+        Duration clockSkew = p.duration("clockSkew", defaults.clockSkew, Duration.ZERO);
+        Duration maxTokenLifetime = p.duration("maxTokenLifetime", defaults.maxTokenLifetime, Duration.ofSeconds(1));
+        FailureMode failureMode = p.enumValue("failureMode", FailureMode.class, FailureMode.CLOSED);
+        Duration retryAfter = p.duration("retryAfter", defaults.retryAfter, Duration.ofSeconds(1));
+        String realm = p.raw("realm").orElse(null);
+        TokenVerifier verifier = p.get("verifierClass", null, "the name of a class implementing "
+                + TokenVerifier.class.getName() + " with a public no-arg constructor", JwtBlacklistConfig::instantiate);
         boolean anyRedisParam = p.names().stream().anyMatch(RedisSettings.PARAMETER_NAMES::contains);
-        if (anyRedisParam) {
-            b.redisSettings(RedisSettings.forFilter(filterConfig, p));
-        }
-        return p.validate(b::build);
+        RedisSettings settings = anyRedisParam ? RedisSettings.forFilter(filterConfig, p) : null;
+        // Setters validate ranges the reader does not know; validate() names the filter in their messages.
+        return p.validate(() -> builder().required(required).cookieName(cookieName).queryParameter(queryParameter)
+                .maxTokenSize(maxTokenSize).clockSkew(clockSkew).maxTokenLifetime(maxTokenLifetime)
+                .failureMode(failureMode).retryAfter(retryAfter).realm(realm).verifier(verifier)
+                .redisSettings(settings).build());
     }
 
     private static TokenVerifier instantiate(String className) {
