@@ -37,6 +37,24 @@ class JwtBlacklistFailureIT {
     }
 
     @Test
+    void theApplicationDeploysWhileRedisIsDownAndRecoversWhenItComes() {
+        redis = RedisProcess.start();
+        redis.kill();
+        app = kind.start(ctx -> {
+            ctx.setInitParameter("redisUrl", redis.url());
+            ctx.setInitParameter("redisRetryInterval", "100ms");
+            JwtTestApp.filter(ctx, "jwt", Map.of(), "/api/*");
+            JwtTestApp.servlets(ctx);
+        });
+        String bearer = "Bearer " + TestTokens.fresh("alice");
+        assertThat(Http.get(app.uri("/api/me"), "Authorization", bearer).statusCode()).isEqualTo(503);
+        assertThat(Http.get(app.uri("/api/me")).statusCode()).isEqualTo(200);
+        redis.launch();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(Http.get(app.uri("/api/me"), "Authorization", bearer).statusCode()).isEqualTo(200));
+    }
+
+    @Test
     void redisDownGives503WhenClosedAndPassesWhenOpenThenRecovers() {
         redis = RedisProcess.start();
         app = kind.start(ctx -> {

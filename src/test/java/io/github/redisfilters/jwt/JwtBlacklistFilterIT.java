@@ -45,6 +45,8 @@ class JwtBlacklistFilterIT {
         ctx.setInitParameter("redisUrl", redis.url());
         JwtTestApp.filter(ctx, "jwt", Map.of(), "/api/*");
         JwtTestApp.filter(ctx, "jwtRequired", Map.of("required", "true", "realm", "shop"), "/required/*");
+        JwtTestApp.filter(ctx, "jwtVerified", Map.of("verifierClass", TestTokens.Hs256Verifier.class.getName()), "/verified/*");
+        JwtTestApp.filter(ctx, "jwtCookie", Map.of("cookieName", "jwt", "queryParameter", "access_token"), "/cookie/*");
         JwtTestApp.servlets(ctx);
     }
 
@@ -118,6 +120,35 @@ class JwtBlacklistFilterIT {
         assertThat(required.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
         assertThat(Http.get(serverA.uri("/required/me"), "Authorization", auth(TestTokens.fresh("bob"))).statusCode()).isEqualTo(200);
         assertThat(JwtTestApp.metrics(serverA.servletContext(), "jwtRequired").get("missing")).isEqualTo(1);
+    }
+
+    @Test
+    void theVerifierHookRejectsForgedSignaturesBeforeAnyRedisCall() {
+        String token = TestTokens.fresh("alice");
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "Zm9yZ2Vk";
+        assertThat(Http.get(serverA.uri("/verified/me"), "Authorization", auth(token)).statusCode()).isEqualTo(200);
+        redis.resetStats();
+        HttpResponse<String> r = Http.get(serverA.uri("/verified/me"), "Authorization", auth(forged));
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue(
+                "Bearer error=\"invalid_token\", error_description=\"token verification failed\"");
+        assertThat(redis.totalCommands()).isZero();
+        // without a verifier the same forged token is only checked against the blacklist
+        assertThat(Http.get(serverA.uri("/api/me"), "Authorization", auth(forged)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void cookieAndEnabledQueryParameterAreTokenSourcesButNotByDefault() {
+        String token = TestTokens.fresh("dave");
+        assertThat(Http.post(serverA.uri("/api/auth/logout"), "", "Authorization", auth(token)).statusCode()).isEqualTo(204);
+        assertRevoked(Http.get(serverB.uri("/cookie/me"), "Cookie", "jwt=" + token));
+        assertRevoked(Http.get(serverB.uri("/cookie/me?access_token=" + token)));
+        // the /api filter has neither source enabled: the token is not even seen
+        assertThat(Http.get(serverB.uri("/api/me?access_token=" + token)).body()).isEqualTo("{\"sub\":\"anonymous\"}");
+        assertThat(Http.get(serverB.uri("/api/me"), "Cookie", "jwt=" + token).statusCode()).isEqualTo(200);
+        HttpResponse<String> both = Http.get(serverB.uri("/cookie/me?access_token=" + token), "Authorization", auth(token));
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(both.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("error=\"invalid_request\""));
     }
 
     @Test

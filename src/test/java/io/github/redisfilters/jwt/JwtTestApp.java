@@ -38,7 +38,7 @@ final class JwtTestApp {
                 resp.setContentType("application/json");
                 resp.getWriter().print("{\"sub\":\"" + (token == null ? "anonymous" : subject(token)) + "\"}");
             }
-        }).addMapping("/api/me", "/closed/me", "/open/me", "/required/me");
+        }).addMapping("/api/me", "/closed/me", "/open/me", "/required/me", "/verified/me", "/cookie/me");
         ctx.addServlet("logout", new HttpServlet() {
             @Override
             protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
