@@ -20,8 +20,7 @@ record BlacklistCheck(List<String> keys, Long issuedAt) {
         if (claims.subject() == null) {
             return new BlacklistCheck(List.of(keys.tokenKey(null, id)), claims.issuedAt());
         }
-        return new BlacklistCheck(List.of(keys.tokenKey(claims.subject(), id), keys.watermarkKey(claims.subject())),
-                claims.issuedAt());
+        return new BlacklistCheck(keys.subjectKeys(claims.subject(), id), claims.issuedAt());
     }
 
     /**

@@ -43,11 +43,25 @@ final class BlacklistKeys {
         if (subject == null) {
             return prefix + "jti:{" + id + "}";
         }
-        return prefix + tag(subject) + ":jti:" + id;
+        return tokenKeyInTag(tag(subject), id);
     }
 
     String watermarkKey(String subject) {
-        return prefix + tag(subject) + ":before";
+        return watermarkKeyInTag(tag(subject));
+    }
+
+    /** Both keys of a subject, hashing the subject once: token entry, then watermark. */
+    java.util.List<String> subjectKeys(String subject, String id) {
+        String tag = tag(subject);
+        return java.util.List.of(tokenKeyInTag(tag, id), watermarkKeyInTag(tag));
+    }
+
+    private String tokenKeyInTag(String tag, String id) {
+        return prefix + tag + ":jti:" + id;
+    }
+
+    private String watermarkKeyInTag(String tag) {
+        return prefix + tag + ":before";
     }
 
     private static String tag(String subject) {

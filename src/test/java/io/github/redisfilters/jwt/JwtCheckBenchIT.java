@@ -53,6 +53,61 @@ class JwtCheckBenchIT {
         }
     }
 
+    /** The same comparison through real HTTP on Jetty: the filter vs a stub filter doing one EXISTS. */
+    @Test
+    void filterVersusOneExistsFilterOverHttp() {
+        try (RedisProcess redis = RedisProcess.start();
+             io.github.redisfilters.testing.ServletContainer app = io.github.redisfilters.testing.ContainerKind.JETTY.start(ctx -> {
+                 ctx.setInitParameter("redisUrl", redis.url());
+                 JwtTestApp.filter(ctx, "jwt", java.util.Map.of(), "/api/*");
+                 ctx.addFilter("stub", new jakarta.servlet.Filter() {
+                     SharedRedisClient client;
+
+                     @Override
+                     public void init(jakarta.servlet.FilterConfig fc) {
+                         client = SharedRedisClient.acquire(fc.getServletContext(),
+                                 RedisSettings.builder().url(redis.url()).build());
+                     }
+
+                     @Override
+                     public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res,
+                             jakarta.servlet.FilterChain chain) throws java.io.IOException, jakarta.servlet.ServletException {
+                         if (client.call(j -> j.exists("rsf:jwt:stub"))) {
+                             ((jakarta.servlet.http.HttpServletResponse) res).sendError(401);
+                             return;
+                         }
+                         chain.doFilter(req, res);
+                     }
+                 }).addMappingForUrlPatterns(null, false, "/stub/*");
+                 ctx.addServlet("ok", new jakarta.servlet.http.HttpServlet() {
+                     @Override
+                     protected void doGet(jakarta.servlet.http.HttpServletRequest q, jakarta.servlet.http.HttpServletResponse r)
+                             throws java.io.IOException {
+                         r.getWriter().print("ok");
+                     }
+                 }).addMapping("/api/ok", "/stub/ok");
+             })) {
+            String bearer = "Bearer " + TestTokens.fresh("alice");
+            java.net.URI filter = app.uri("/api/ok");
+            java.net.URI stubUri = app.uri("/stub/ok");
+            Runnable viaFilter = () -> io.github.redisfilters.testing.Http.get(filter, "Authorization", bearer);
+            Runnable viaStub = () -> io.github.redisfilters.testing.Http.get(stubUri, "Authorization", bearer);
+            run(viaFilter, 3000);
+            run(viaStub, 3000);
+            List<Double> f = new ArrayList<>();
+            List<Double> s = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                f.add(run(viaFilter, 3000));
+                s.add(run(viaStub, 3000));
+            }
+            redis.resetStats();
+            run(viaFilter, 100);
+            assertThat(redis.totalCommands()).isEqualTo(100);
+            System.out.printf("BENCH http: jwt filter median %.1f us/request; one-EXISTS stub filter median %.1f us/request; ratio %.2f%n",
+                    median(f), median(s), median(f) / median(s));
+        }
+    }
+
     private static double run(Runnable r, int n) {
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {

@@ -30,6 +30,8 @@ final class MalformedTokens {
                 Arguments.of("header not JSON", "Bearer " + TestTokens.b64("nope") + "." + TestTokens.b64("{}") + ".c2ln"),
                 Arguments.of("non-numeric exp", "Bearer " + TestTokens.raw("{\"alg\":\"HS256\"}", "{\"sub\":\"a\",\"exp\":\"tomorrow\"}")),
                 Arguments.of("non-numeric iat", "Bearer " + TestTokens.raw("{\"alg\":\"HS256\"}", "{\"sub\":\"a\",\"iat\":true}")),
+                Arguments.of("duplicate sub", "Bearer " + TestTokens.raw("{\"alg\":\"HS256\"}", "{\"sub\":\"a\",\"sub\":\"b\"}")),
+                Arguments.of("content after the object", "Bearer " + TestTokens.raw("{\"alg\":\"HS256\"}", "{\"sub\":\"a\"} {}")),
                 Arguments.of("numeric sub", "Bearer " + TestTokens.raw("{\"alg\":\"HS256\"}", "{\"sub\":42}")),
                 Arguments.of("exp out of range", "Bearer " + TestTokens.raw("{\"alg\":\"HS256\"}", "{\"exp\":1e300}")),
                 Arguments.of("alg none", "Bearer " + TestTokens.b64("{\"alg\":\"none\"}") + "." + TestTokens.b64("{\"sub\":\"a\"}") + "."),
