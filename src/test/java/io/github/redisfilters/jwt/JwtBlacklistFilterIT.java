@@ -189,12 +189,7 @@ class JwtBlacklistFilterIT {
             for (Arguments a : corpus()) {
                 String label = (String) a.get()[0];
                 String header = (String) a.get()[1];
-                HttpResponse<String> r;
-                try {
-                    r = Http.get(serverA.uri("/api/me"), "Authorization", header);
-                } catch (IllegalArgumentException notSendable) {
-                    continue; // the JDK client refuses to send it at all; nothing reached the server
-                }
+                HttpResponse<String> r = Http.get(serverA.uri("/api/me"), "Authorization", header);
                 sent++;
                 assertThat(r.statusCode()).as(label).isIn(400, 401, 431);
                 if (r.statusCode() != 431 && !(kind == ContainerKind.TOMCAT && r.statusCode() == 400 && label.equals("huge token"))) {
@@ -212,7 +207,7 @@ class JwtBlacklistFilterIT {
         } finally {
             System.setErr(originalErr);
         }
-        assertThat(sent).isGreaterThanOrEqualTo(MalformedTokens.headers().size() - 1);
+        assertThat(sent).isEqualTo(MalformedTokens.headers().size());
         String log = captured.toString(StandardCharsets.UTF_8);
         for (Arguments a : corpus()) {
             String token = ((String) a.get()[1]).replaceFirst("^Bearer ?", "").trim();
