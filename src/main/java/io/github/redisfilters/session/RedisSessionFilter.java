@@ -98,6 +98,7 @@ public class RedisSessionFilter implements Filter {
         wrappedResponse.disableHook();
         runtime.metrics().increment("unavailable");
         if (!response.isCommitted()) {
+            response.reset(); // also forgets an earlier getWriter(), so the problem body can be written
             response.setHeader("Retry-After", Long.toString(config.retryAfter().toSeconds()));
             ProblemResponse.send(response, 503, "Service Unavailable", "The session store is temporarily unavailable.",
                     Map.of());
