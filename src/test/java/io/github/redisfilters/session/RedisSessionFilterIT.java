@@ -178,10 +178,14 @@ class RedisSessionFilterIT {
     @Test
     void aCorruptedHashIsNoSessionAndNo5xx() {
         String id = new SessionIds().next();
+        String wrongType = new SessionIds().next();
         try (Jedis j = redis.admin()) {
             j.hset("rsf:session:{" + id + "}", Map.of("junk", "1", "#m", "not-a-number"));
-            j.set("rsf:session:{" + new SessionIds().next() + "}", "a string, not a hash");
+            j.set("rsf:session:{" + wrongType + "}", "a string, not a hash");
         }
+        HttpResponse<String> strange = Http.get(app.uri("/s/get?name=a"), cookie(wrongType));
+        assertThat(strange.statusCode()).isEqualTo(200);
+        assertThat(strange.body()).isEqualTo("no-session");
         HttpResponse<String> r = Http.get(app.uri("/s/get?name=a"), cookie(id));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("no-session");
