@@ -23,6 +23,8 @@ import java.util.Set;
  * filter's {@code finally}.
  */
 final class SessionRequest extends HttpServletRequestWrapper implements RedisSession.Owner {
+    /** Index horizon of sessions that never expire (2^53 - 1, exact as a sorted-set score). */
+    static final long NEVER = 9_007_199_254_740_991L;
     private final SessionStore store;
     private final boolean touch;
     private final boolean excluded;
@@ -295,7 +297,8 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
     private void index(String principal, String id, int maxInactiveSeconds) {
         long now = store.now();
         try {
-            store.repository.index(principal, id, now, now + 2L * maxInactiveSeconds * 1000L);
+            long horizon = maxInactiveSeconds > 0 ? now + 2L * maxInactiveSeconds * 1000L : NEVER;
+            store.repository.index(principal, id, now, horizon);
         } catch (RedisUnavailableException e) {
             store.metrics.increment("errors"); // the session works; only "find by principal" may miss it
         }

@@ -343,6 +343,19 @@ class RedisSessionFilterIT {
     }
 
     @Test
+    void aSessionThatNeverExpiresHasNoTtlAndIsStillIndexed() {
+        String id = sessionId(Http.get(app.uri("/s/forever?name=erin")));
+        try (Jedis j = redis.admin()) {
+            assertThat(j.ttl("rsf:session:{" + id + "}")).isEqualTo(-1L);
+            assertThat(j.ttl("rsf:session:principal:erin")).isEqualTo(-1L);
+        }
+        assertThat(get(id, "user")).isEqualTo("erin");
+        assertThat(Http.get(app.uri("/s/find?name=erin")).body()).isEqualTo("1");
+        assertThat(Http.get(app.uri("/s/logoutAll?name=erin")).body()).isEqualTo("1");
+        assertThat(sessionKeys()).isZero();
+    }
+
+    @Test
     void countersCountWhatHappened() {
         long created = counter("created");
         long saved = counter("saved");

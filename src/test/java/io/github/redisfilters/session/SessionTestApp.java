@@ -104,6 +104,12 @@ final class SessionTestApp {
                     resp.getWriter().print(n);
                 }
                 case "find" -> resp.getWriter().print(RedisSessions.of(req.getServletContext()).findByPrincipal(name).size());
+                case "forever" -> {
+                    HttpSession s = req.getSession();
+                    s.setMaxInactiveInterval(0);
+                    s.setAttribute("user", name);
+                    resp.getWriter().print("ok");
+                }
                 case "short" -> {
                     HttpSession s = req.getSession();
                     s.setAttribute(name, value);

@@ -10,6 +10,11 @@ else
 end
 local top = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
 if #top == 2 then
-  redis.call('PEXPIREAT', key, math.floor(tonumber(top[2])))
+  local horizon = tonumber(top[2])
+  if horizon >= 9007199254740991 then
+    redis.call('PERSIST', key)
+  else
+    redis.call('PEXPIREAT', key, math.floor(horizon))
+  end
 end
 return 1

@@ -57,5 +57,10 @@ if m > 0 then
   end
 else
   redis.call('PERSIST', key)
+  -- a session that never expires is indexed once, with a horizon that never passes
+  if redis.call('HEXISTS', key, '#p') == 1 and redis.call('HEXISTS', key, '#x') == 0 then
+    redis.call('HSET', key, '#x', '9007199254740991')
+    refresh = 1
+  end
 end
 return { 1, refresh }
