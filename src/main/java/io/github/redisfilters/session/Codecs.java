@@ -87,7 +87,11 @@ final class Codecs {
             // plain concurrent collections are common session values; executors and locks are not
             return n.equals("java.util.concurrent.ConcurrentHashMap") || n.equals("java.util.concurrent.CopyOnWriteArrayList")
                     || n.startsWith("java.util.concurrent.ConcurrentHashMap$") || n.equals("java.util.concurrent.atomic.AtomicInteger")
-                    || n.equals("java.util.concurrent.atomic.AtomicLong") || n.equals("java.util.concurrent.ConcurrentSkipListMap");
+                    || n.equals("java.util.concurrent.atomic.AtomicLong") || n.equals("java.util.concurrent.ConcurrentSkipListMap")
+                    // ConcurrentHashMap's serial form still carries its legacy lock-based segments
+                    || n.startsWith("java.util.concurrent.locks.ReentrantLock")
+                    || n.equals("java.util.concurrent.locks.AbstractQueuedSynchronizer")
+                    || n.equals("java.util.concurrent.locks.AbstractOwnableSynchronizer");
         }
     }
 }

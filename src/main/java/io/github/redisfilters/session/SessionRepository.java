@@ -49,10 +49,26 @@ final class SessionRepository {
             Map<String, byte[]> attributes, boolean indexRefresh, boolean corrupt) {
     }
 
+    /**
+     * One script call, described rather than executed, so that a future cross-filter pipeline can
+     * send it together with other filters' lookups and hand the reply back to {@link #parseLoad}.
+     */
+    record Plan(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+    }
+
+    /** The load of one session, derived from the request alone (cookie id, path, clock). */
+    Plan loadPlan(String id, long now, boolean touch) {
+        return new Plan(LOAD, List.of(bytes(sessionKey(id))), List.of(bytes(Long.toString(now)), bytes(touch ? "1" : "0")));
+    }
+
     /** Loads (and unless {@code touch} is false, extends) a session; null when it does not exist. */
     Stored load(String id, long now, boolean touch) {
-        Object reply = redis.evalBinary(LOAD, List.of(bytes(sessionKey(id))), List.of(bytes(Long.toString(now)),
-                bytes(touch ? "1" : "0")));
+        Plan plan = loadPlan(id, now, touch);
+        return parseLoad(id, now, redis.evalBinary(plan.script(), plan.keys(), plan.args()));
+    }
+
+    /** The decision half of {@link #load}: what the script's reply means. */
+    static Stored parseLoad(String id, long now, Object reply) {
         if (!(reply instanceof List<?> list) || list.size() < 2) {
             return null;
         }

@@ -1,7 +1,6 @@
 package io.github.redisfilters.session;
 
 import io.github.redisfilters.metrics.FilterMetrics;
-import jakarta.servlet.ServletContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -59,9 +58,5 @@ final class SessionStore {
             }
         }
         return out;
-    }
-
-    ServletContext servletContextOf(jakarta.servlet.http.HttpServletRequest request) {
-        return request.getServletContext();
     }
 }

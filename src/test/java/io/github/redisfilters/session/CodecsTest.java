@@ -29,6 +29,32 @@ class CodecsTest {
     }
 
     @Test
+    void jdkRoundTripsCommonConcurrentCollections() throws Exception {
+        SessionAttributeCodec c = Codecs.named("jdk", List.of());
+        var chm = new java.util.concurrent.ConcurrentHashMap<>(Map.of("k", 1));
+        assertThat(c.decode(c.encode(chm))).isEqualTo(chm);
+        var cow = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("a"));
+        assertThat(c.decode(c.encode(cow))).isEqualTo(cow);
+    }
+
+    @Test
+    void parseLoadReadsMetadataAndAttributes() {
+        List<Object> reply = List.of(1L, "5".getBytes(), "#c".getBytes(), "1".getBytes(), "#a".getBytes(), "9".getBytes(),
+                "#m".getBytes(), "60".getBytes(), "#p".getBytes(), "alice".getBytes(), "a:x".getBytes(), new byte[] {7});
+        SessionRepository.Stored s = SessionRepository.parseLoad("id", 100, reply);
+        assertThat(s.corrupt()).isFalse();
+        assertThat(s.creationTime()).isEqualTo(1);
+        assertThat(s.lastAccessedTime()).as("the previous access, per the servlet spec").isEqualTo(5);
+        assertThat(s.maxInactiveSeconds()).isEqualTo(60);
+        assertThat(s.principal()).isEqualTo("alice");
+        assertThat(s.indexRefresh()).isTrue();
+        assertThat(s.attributes()).containsOnlyKeys("x");
+        assertThat(SessionRepository.parseLoad("id", 100, null)).isNull();
+        assertThat(SessionRepository.parseLoad("id", 100, List.of(0L, new byte[0], "junk".getBytes(), "1".getBytes())).corrupt())
+                .isTrue();
+    }
+
+    @Test
     void jdkRefusesClassesOutsideTheAllowList() {
         SessionAttributeCodec c = Codecs.named("jdk", List.of());
         byte[] b = c.encode(new Cart());
