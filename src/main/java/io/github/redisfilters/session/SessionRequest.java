@@ -33,7 +33,6 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
     /** Raw cookie value as sent (possibly garbage), or null. */
     private final String requestedRaw;
     private final List<String> pendingDeletes = new ArrayList<>();
-    private final List<String[]> pendingUnindex = new ArrayList<>();
     private RedisSession current;
     private boolean loadAttempted;
     private boolean loadFailed;
@@ -125,9 +124,6 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
         Map<String, Object> attributes = store.decode(stored.attributes(), unreadable);
         if (!unreadable.isEmpty() && store.config.unreadableAttribute() == RedisSessionConfig.UnreadableAttributePolicy.NEW_SESSION) {
             pendingDeletes.add(stored.id());
-            if (stored.principal() != null) {
-                pendingUnindex.add(new String[] {stored.principal(), stored.id()});
-            }
             return;
         }
         RedisSession s = new RedisSession(getServletContext(), store.config.codec(), store.config.saveMode(), this,
@@ -186,11 +182,8 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
     public synchronized void invalidated(RedisSession session) {
         store.metrics.increment("invalidated");
         if (session.storedId() != null) {
+            // its principal-index entry is pruned lazily (findByPrincipal drops ids that are gone)
             pendingDeletes.add(session.storedId());
-            String p = session.loadedPrincipal();
-            if (p != null) {
-                pendingUnindex.add(new String[] {p, session.storedId()});
-            }
         }
     }
 
@@ -210,10 +203,6 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
             if (s != null && !s.isInvalid()) {
                 save(s);
             }
-            for (String[] pi : pendingUnindex) {
-                store.repository.unindex(pi[0], pi[1], store.now());
-            }
-            pendingUnindex.clear();
         } catch (RedisUnavailableException e) {
             store.metrics.increment("errors");
             throw new SessionUnavailableException("session store unavailable", e);
@@ -247,9 +236,6 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
             if (!store.repository.delete(stored)) {
                 gone(s);
                 return;
-            }
-            if (s.loadedPrincipal() != null) {
-                pendingUnindex.add(new String[] {s.loadedPrincipal(), stored});
             }
         }
         Set<String> names = s.namesToWrite();

@@ -140,8 +140,14 @@ class RedisSessionFilterIT {
         Http.get(app.uri("/s/set?name=b&value=2"), cookie(id));
         assertThat(roundTrips()).as("modifying request").isEqualTo(2);
         redis.resetStats();
-        newSession("c", "3");
+        String anon = newSession("c", "3");
         assertThat(roundTrips()).as("new session").isEqualTo(1);
+        redis.resetStats();
+        String user = sessionId(Http.get(app.uri("/s/login?name=zoe"), cookie(anon)));
+        assertThat(roundTrips()).as("login: load, delete old id, write new id, index principal").isEqualTo(4);
+        redis.resetStats();
+        Http.get(app.uri("/s/invalidate"), cookie(user));
+        assertThat(roundTrips()).as("logout: load, delete").isEqualTo(2);
     }
 
     /** Top-level commands the filter sends (commands run inside scripts are counted by Redis too, so they are left out). */
