@@ -33,7 +33,8 @@ final class RedisSession implements HttpSession {
     private final long creationTime;
     private final long lastAccessedTime;
     private final boolean isNew;
-    private final String loadedPrincipal;
+    /** The principal recorded in Redis for this session, as far as this request knows. */
+    private volatile String storedPrincipal;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     private final Set<String> removed = ConcurrentHashMap.newKeySet();
@@ -58,7 +59,7 @@ final class RedisSession implements HttpSession {
         this.creationTime = creationTime;
         this.lastAccessedTime = lastAccessedTime;
         this.maxInactiveInterval = maxInactiveInterval;
-        this.loadedPrincipal = loadedPrincipal;
+        this.storedPrincipal = loadedPrincipal;
         this.attributes.putAll(attributes);
     }
 
@@ -192,8 +193,12 @@ final class RedisSession implements HttpSession {
         return storedId;
     }
 
-    String loadedPrincipal() {
-        return loadedPrincipal;
+    String storedPrincipal() {
+        return storedPrincipal;
+    }
+
+    void principalSaved(String principal) {
+        storedPrincipal = principal;
     }
 
     long creationTimeUnchecked() {

@@ -223,7 +223,7 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
             principal = p == null ? null : p.getName();
             setPrincipal = principal != null;
         }
-        boolean principalChanged = setPrincipal && !java.util.Objects.equals(principal, s.loadedPrincipal());
+        boolean principalChanged = setPrincipal && !java.util.Objects.equals(principal, s.storedPrincipal());
         if (!s.hasChanges() && !principalChanged) {
             return;
         }
@@ -269,6 +269,9 @@ final class SessionRequest extends HttpServletRequestWrapper implements RedisSes
             return;
         }
         s.saved(names, s.namesToRemove(), s.getId());
+        if (setPrincipal) {
+            s.principalSaved(principal);
+        }
         store.metrics.increment("saved");
         if (result.indexRefresh() && principal != null) {
             index(principal, s.getId(), s.getMaxInactiveInterval());

@@ -146,7 +146,11 @@ class RedisSessionFilterIT {
         String user = sessionId(Http.get(app.uri("/s/login?name=zoe"), cookie(anon)));
         assertThat(roundTrips()).as("login: load, delete old id, write new id, index principal").isEqualTo(4);
         redis.resetStats();
-        Http.get(app.uri("/s/invalidate"), cookie(user));
+        String flushed = sessionId(Http.get(app.uri("/s/login?name=zoe&flush=1"), cookie(user)));
+        assertThat(roundTrips()).as("login committed early: still saved once").isEqualTo(4);
+        assertThat(get(flushed, "user")).isEqualTo("zoe");
+        redis.resetStats();
+        Http.get(app.uri("/s/invalidate"), cookie(flushed));
         assertThat(roundTrips()).as("logout: load, delete").isEqualTo(2);
     }
 

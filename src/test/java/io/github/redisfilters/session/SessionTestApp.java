@@ -98,6 +98,9 @@ final class SessionTestApp {
                     String fresh = req.changeSessionId();
                     s.setAttribute("user", name);
                     resp.getWriter().print(old.equals(fresh) ? "same" : "changed");
+                    if (req.getParameter("flush") != null) {
+                        resp.flushBuffer(); // the session is saved here, and must not be saved again after
+                    }
                 }
                 case "logoutAll" -> {
                     int n = RedisSessions.of(req.getServletContext()).invalidateAll(name);
