@@ -301,7 +301,8 @@ class RedisSessionFilterIT {
         HttpResponse<String> r = Http.get(app.uri("/s/short?name=a&value=1"));
         String id = sessionId(r);
         try (Jedis j = redis.admin()) {
-            assertThat(j.pttl("rsf:session:{" + id + "}")).isBetween(1L, 1000L);
+            // -2 (already gone) is fine on a slow machine; anything above 1 s would mean the TTL was not applied
+            assertThat(j.pttl("rsf:session:{" + id + "}")).isLessThanOrEqualTo(1000L).isNotEqualTo(-1L);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> sessionKeys() == 0);
         assertThat(get(id, "a")).isEqualTo("no-session");

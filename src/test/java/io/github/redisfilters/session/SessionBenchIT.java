@@ -42,7 +42,7 @@ class SessionBenchIT {
                     double redisRps = wrk(withFilter.uri("/s/" + op).toString(), "SESSION=" + id);
                     long cmds = redis.commandStats().getOrDefault("evalsha", 0L);
                     double containerRps = wrk(container.uri("/s/" + op).toString(), jsession);
-                    lines.add(String.format("round %d %-22s redis-session %8.0f req/s  container-session %8.0f req/s  ratio %.2f  evalsha=%d",
+                    lines.add(String.format((round == 0 ? "warm-up " : "") + "round %d %-22s redis-session %8.0f req/s  container-session %8.0f req/s  ratio %.2f  evalsha=%d",
                             round, op, redisRps, containerRps, redisRps / containerRps, cmds));
                 }
             }
