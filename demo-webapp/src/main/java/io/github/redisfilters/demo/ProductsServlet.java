@@ -3,6 +3,7 @@ package io.github.redisfilters.demo;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.redisfilters.cache.CacheResponse;
 import io.github.redisfilters.client.RedisUnavailableException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -17,6 +18,7 @@ import java.util.Map;
  * {@code POST /api/products} (bearer). Caching and invalidation are done by the
  * ResponseCacheFilter; this servlet knows nothing about them.
  */
+@CacheResponse(ttl = "60s")
 public class ProductsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final long ORIGIN_DELAY_MS = 25;

@@ -1,0 +1,248 @@
+import io.github.redisfilters.client.LuaScript;
+import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.ratelimit.RateLimitConfig;
+import io.github.redisfilters.ratelimit.RateLimitFilter;
+import io.github.redisfilters.testing.ContainerKind;
+import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.ServletContainer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * HTTP load benchmark of RateLimitFilter against a hand-written filter that makes exactly one
+ * EVALSHA per request (a minimal fixed-window INCR + PEXPIRE script), in the same run, on Jetty
+ * with a real Redis; wrk generates the load. Variants run in alternating rounds; medians are
+ * reported. Run with bench/run.sh.
+ */
+public class RateLimitBench {
+    static final String INCR = "local c = redis.call('INCR', KEYS[1]) "
+            + "if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
+
+    /** The baseline: one EVALSHA per request, nothing else (no breaker, no headers, no rules). */
+    public static final class HandWrittenFilter implements Filter {
+        private final UnifiedJedis jedis;
+        private final LuaScript script = LuaScript.of("incr", INCR);
+
+        HandWrittenFilter(UnifiedJedis jedis) {
+            this.jedis = jedis;
+        }
+
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+            String key = "hand:{" + req.getRemoteAddr() + "}";
+            long n;
+            try {
+                n = (Long) jedis.evalsha(script.sha1(), List.of(key), List.of("3600000"));
+            } catch (JedisNoScriptException e) {
+                n = (Long) jedis.eval(INCR, List.of(key), List.of("3600000"));
+            }
+            ((HttpServletResponse) res).setHeader("X-RateLimit-Remaining", Long.toString(1_000_000_000L - n));
+            chain.doFilter(req, res);
+        }
+    }
+
+    static final class Ok extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("text/plain");
+            resp.getWriter().print("ok");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if ("hotkey".equals(System.getProperty("mode"))) {
+            hotKey();
+            return;
+        }
+        int rounds = Integer.parseInt(System.getProperty("rounds", "3"));
+        String duration = System.getProperty("duration", "5s");
+        String connections = System.getProperty("connections", "16");
+        try (RedisProcess redis = RedisProcess.start()) {
+            RedisSettings settings = RedisSettings.builder().url(redis.url()).poolSize(64).build();
+            redis.clients.jedis.ConnectionPoolConfig rawPool = new redis.clients.jedis.ConnectionPoolConfig();
+            rawPool.setMaxTotal(64); // same pool as the library's client
+            rawPool.setMaxIdle(64);
+            UnifiedJedis raw = RedisClient.builder().hostAndPort(redis.hostAndPort()).poolConfig(rawPool).build();
+            Map<String, ServletContainer> apps = new LinkedHashMap<>();
+            apps.put("bare servlet", ContainerKind.JETTY.start(ctx -> ctx.addServlet("ok", new Ok()).addMapping("/*")));
+            apps.put("hand-written 1x EVALSHA", ContainerKind.JETTY.start(ctx -> {
+                ctx.addFilter("hand", new HandWrittenFilter(raw)).addMappingForUrlPatterns(null, false, "/*");
+                ctx.addServlet("ok", new Ok()).addMapping("/*");
+            }));
+            apps.put("RateLimitFilter fixed", app(settings, "b: /** 1000000000/1h fixed"));
+            apps.put("RateLimitFilter sliding-counter", app(settings, "b: /** 1000000000/1h sliding-counter"));
+            apps.put("RateLimitFilter 3 policies (burst+sustained+daily)", app(settings,
+                    "b: /** 1000000000/1s fixed, 1000000000/1h sliding-counter; d: /** 1000000000/1d fixed"));
+            apps.put("RateLimitFilter sliding log (1s window)", app(settings, "b: /** 1000000000/1s sliding"));
+            String only = System.getProperty("only");
+            if (only != null) {
+                apps.entrySet().removeIf(e -> {
+                    boolean drop = !e.getKey().contains(only) && !e.getKey().startsWith("hand");
+                    if (drop) {
+                        e.getValue().close();
+                    }
+                    return drop;
+                });
+            }
+            Map<String, List<Double>> results = new LinkedHashMap<>();
+            for (String name : apps.keySet()) {
+                wrk(apps.get(name).uri("/x").toString(), "2s", connections); // warm-up
+                results.put(name, new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (Map.Entry<String, ServletContainer> e : apps.entrySet()) {
+                    double rps = wrk(e.getValue().uri("/x").toString(), duration, connections);
+                    results.get(e.getKey()).add(rps);
+                    System.out.printf("round %d  %-52s %10.0f req/s%n", r + 1, e.getKey(), rps);
+                }
+            }
+            double hand = median(results.get("hand-written 1x EVALSHA"));
+            System.out.printf("%nmedians over %d rounds (wrk -t1 -c%s -d%s, Jetty %s, one JVM, 2 shared cores):%n",
+                    rounds, connections, duration, org.eclipse.jetty.server.Server.getVersion());
+            for (Map.Entry<String, List<Double>> e : results.entrySet()) {
+                double m = median(e.getValue());
+                System.out.printf("  %-52s %10.0f req/s  %.2fx of hand-written%n", e.getKey(), m, m / hand);
+            }
+            apps.values().forEach(ServletContainer::close);
+            raw.close();
+        }
+    }
+
+    /**
+     * One hot key, many threads, no HTTP: Redis commands and wall time per admitted request for
+     * Bucket4j's compare-and-swap token bucket and for our one-script check.
+     */
+    static void hotKey() throws Exception {
+        int threads = Integer.parseInt(System.getProperty("threads", "64"));
+        int perThread = Integer.parseInt(System.getProperty("perThread", "300"));
+        try (RedisProcess redis = RedisProcess.start()) {
+            redis.clients.jedis.ConnectionPoolConfig pool = new redis.clients.jedis.ConnectionPoolConfig();
+            pool.setMaxTotal(threads);
+            pool.setMaxIdle(threads);
+            UnifiedJedis jedis = RedisClient.builder().hostAndPort(redis.hostAndPort()).poolConfig(pool).build();
+            var proxies = io.github.bucket4j.redis.jedis.Bucket4jJedis.casBasedBuilder(jedis).build();
+            var conf = io.github.bucket4j.BucketConfiguration.builder()
+                    .addLimit(l -> l.capacity(1_000_000_000L).refillGreedy(1_000_000_000L, java.time.Duration.ofHours(1))).build();
+            byte[] key = "hot:{bucket}".getBytes();
+            run("Bucket4j CAS token bucket (no queueing)", redis, threads, perThread,
+                    () -> proxies.builder().build(key, conf).tryConsume(1));
+            java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+            run("Bucket4j CAS token bucket, queued per key per JVM", redis, threads, perThread, () -> {
+                lock.lock();
+                try {
+                    return proxies.builder().build(key, conf).tryConsume(1);
+                } finally {
+                    lock.unlock();
+                }
+            });
+            String src = new String(RateLimitFilter.class.getResourceAsStream("lua/check.lua").readAllBytes());
+            LuaScript check = LuaScript.of("check", src);
+            java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+            LuaScript incr = LuaScript.of("incr", INCR);
+            for (int round = 0; round < 2; round++) {
+            run("hand-written INCR+PEXPIRE script", redis, threads, perThread, () -> {
+                try {
+                    return (Long) jedis.evalsha(incr.sha1(), List.of("hot:{hand}"), List.of("3600000")) > 0;
+                } catch (JedisNoScriptException e) {
+                    return (Long) jedis.eval(INCR, List.of("hot:{hand}"), List.of("3600000")) > 0;
+                }
+            });
+            for (String alg : List.of("f", "c", "l")) {
+                run("our check.lua, algorithm " + alg, redis, threads, perThread, () -> {
+                    List<String> a = List.of("", "n" + seq.incrementAndGet(), alg, "1000000000", alg.equals("l") ? "1000" : "3600000");
+                    List<?> r;
+                    try {
+                        r = (List<?>) jedis.evalsha(check.sha1(), List.of("hot:{ours}:" + alg), a);
+                    } catch (JedisNoScriptException e) {
+                        r = (List<?>) jedis.eval(src, List.of("hot:{ours}:" + alg), a);
+                    }
+                    return ((Long) r.get(0)) == 1L;
+                });
+            }
+            }
+            jedis.close();
+        }
+    }
+
+    static void run(String name, RedisProcess redis, int threads, int perThread,
+            java.util.concurrent.Callable<Boolean> op) throws Exception {
+        redis.resetStats();
+        java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            fs.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    try {
+                        if (op.call()) {
+                            ok.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var f : fs) {
+            f.get();
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        Map<String, Long> stats = redis.commandStats();
+        // commandstats also counts commands run inside scripts: Bucket4j's CAS script reads the key
+        // once (GET) and writes it (SET), so client round trips = scripts + the GETs outside them
+        long scripts = stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L);
+        long clientCommands = scripts + Math.max(0, stats.getOrDefault("get", 0L) - stats.getOrDefault("eval", 0L));
+        System.out.printf("%-52s admitted %6d  errors %4d  %8.0f ops/s  client round trips per admitted %.2f  (%s)%n",
+                name, ok.get(), errors.get(), ok.get() / secs, clientCommands / (double) Math.max(1, ok.get()),
+                stats.entrySet().stream().filter(e -> List.of("evalsha", "eval", "get", "set").contains(e.getKey()))
+                        .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+    }
+
+    static ServletContainer app(RedisSettings settings, String rules) {
+        RateLimitConfig config = RateLimitConfig.builder().rules(rules).redis(settings).build();
+        return ContainerKind.JETTY.start(ctx -> {
+            ctx.addFilter("rateLimit", new RateLimitFilter(config)).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addServlet("ok", new Ok()).addMapping("/*");
+        });
+    }
+
+    static double wrk(String url, String duration, String connections) throws Exception {
+        Process p = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + duration, url).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("wrk output not understood:\n" + out);
+        }
+        if (out.contains("Non-2xx")) {
+            throw new IllegalStateException("non-2xx responses in the benchmark:\n" + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        return s.get(s.size() / 2);
+    }
+}

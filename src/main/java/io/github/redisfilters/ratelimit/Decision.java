@@ -1,0 +1,41 @@
+package io.github.redisfilters.ratelimit;
+
+import java.util.List;
+
+/**
+ * The verdict for one request: admitted only if every policy admitted it.
+ *
+ * @param nowMillis the clock the verdict was computed with (Redis {@code TIME} by default)
+ */
+record Decision(boolean admitted, long nowMillis, List<Outcome> outcomes) {
+    /** One policy's verdict; {@code resetAtMillis} = when it next frees one unit of quota. */
+    record Outcome(Rule rule, Policy policy, boolean admitted, long remaining, long resetAtMillis) {
+    }
+
+    /** Seconds until {@code o} frees quota, at least 1 (the value of {@code Retry-After} and draft {@code t}). */
+    long secondsUntilReset(Outcome o) {
+        long ms = o.resetAtMillis() - nowMillis;
+        return Math.max(1, (ms + 999) / 1000);
+    }
+
+    /**
+     * The outcome that drives the single-valued legacy headers: on a denial the violated policy
+     * that frees last; otherwise the policy with the fewest remaining requests (ties: later reset).
+     */
+    Outcome mostRestrictive() {
+        Outcome best = null;
+        for (Outcome o : outcomes) {
+            if (best == null) {
+                best = o;
+            } else if (!admitted) {
+                if (!o.admitted() && (best.admitted() || o.resetAtMillis() > best.resetAtMillis())) {
+                    best = o;
+                }
+            } else if (o.remaining() < best.remaining()
+                    || (o.remaining() == best.remaining() && o.resetAtMillis() > best.resetAtMillis())) {
+                best = o;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.redisfilters.ratelimit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A rate limit on every request dispatched to the annotated servlet, on top of the filter's
+ * path rules. Repeatable: a burst and a sustained policy on one servlet are checked together in
+ * one round trip. The {@link RateLimitFilter} must be mapped to the servlet's URLs; annotations
+ * are read when the filter starts, so a bad annotation fails the filter's {@code init()}.
+ * <pre>{@code
+ * @RateLimit(limit = 10, window = "1s", name = "orders-burst")
+ * @RateLimit(limit = 500, window = "1h", name = "orders-hourly")
+ * public class OrderServlet extends HttpServlet { ... }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@Repeatable(RateLimit.List.class)
+public @interface RateLimit {
+    /** Requests per window. */
+    long limit();
+
+    /** Window length: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601. */
+    String window();
+
+    /** Counting algorithm; default {@link Algorithm#SLIDING_LOG}. */
+    Algorithm algorithm() default Algorithm.SLIDING_LOG;
+
+    /** Policy name (headers, 429 body, metrics); default: the servlet's simple class name, suffixed with the window when several. */
+    String name() default "";
+
+    /** HTTP methods the limit applies to; default all. */
+    String[] methods() default {};
+
+    /** Key; {@link KeySource#HEADER} needs {@link #header()}. Default {@link KeySource#IP}. */
+    KeySource key() default KeySource.IP;
+
+    /** Header name when {@code key = HEADER}. */
+    String header() default "";
+
+    /** Missing-key action; default: the filter's {@code missingKey}. */
+    MissingKey[] missingKey() default {};
+
+    /** Container of repeated {@link RateLimit}s (written by the compiler). */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface List {
+        RateLimit[] value();
+    }
+}

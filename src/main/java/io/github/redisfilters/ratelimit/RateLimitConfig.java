@@ -1,0 +1,308 @@
+package io.github.redisfilters.ratelimit;
+
+import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.config.CidrRange;
+import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.config.InitParams;
+import jakarta.servlet.FilterConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The effective configuration of a {@link RateLimitFilter}: immutable, built by
+ * {@link #builder()} or read from init-params by {@link #fromInitParams(FilterConfig)}; both end
+ * in the same validation.
+ *
+ * <table>
+ * <caption>Init-params (plus the shared {@code redis*} and {@code keyPrefix} parameters)</caption>
+ * <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>rules</td><td>none</td><td>rules in the compact syntax, separated by {@code ;} or new lines:
+ *   {@code [name:] [METHOD[,METHOD]] pattern… limit/window [algorithm]… [by key] [else ip|reject]},
+ *   e.g. {@code login: POST /api/auth/login 5/15m fixed by ip; api: /api/** 100/1m sliding by ip}.
+ *   Algorithms: {@code fixed}, {@code sliding} (default; exact log), {@code sliding-counter},
+ *   {@code token-bucket}. Keys: {@code ip} (default), {@code principal}, {@code session},
+ *   {@code header:Name}, {@code custom}.</td></tr>
+ * <tr><td>rulesFile</td><td>none</td><td>JSON rules file, {@code classpath:x.json} or a path; added after {@code rules}</td></tr>
+ * <tr><td>trustedProxies</td><td>none</td><td>CIDR list of proxies whose {@code X-Forwarded-For}/{@code Forwarded} is believed</td></tr>
+ * <tr><td>ipv6Prefix</td><td>64</td><td>IPv6 clients are counted per network of this prefix length (1–128)</td></tr>
+ * <tr><td>missingKey</td><td>ip</td><td>when a request lacks a rule's key: {@code ip} (count by address) or {@code reject} (401)</td></tr>
+ * <tr><td>headers</td><td>legacy</td><td>{@code legacy} ({@code X-RateLimit-*}), {@code draft} (IETF
+ *   {@code RateLimit-Policy}/{@code RateLimit}, draft-10), {@code all}, or {@code none}; {@code Retry-After} is always sent on 429 and 503</td></tr>
+ * <tr><td>failureMode</td><td>open</td><td>Redis unavailable: {@code open} admits, {@code closed} answers 503 + {@code Retry-After}</td></tr>
+ * <tr><td>enforce</td><td>true</td><td>{@code false} = dry run: decide, count and send headers, never block</td></tr>
+ * <tr><td>keyResolver</td><td>none</td><td>class name of a {@link KeyResolver} (public no-arg constructor) for {@code by custom}</td></tr>
+ * </table>
+ */
+public final class RateLimitConfig {
+    /** Init-params of this filter, besides {@link RedisSettings#PARAMETER_NAMES}. */
+    public static final Set<String> PARAMETERS = Set.of("rules", "rulesFile", "trustedProxies", "ipv6Prefix",
+            "missingKey", "headers", "failureMode", "enforce", "keyResolver");
+
+    /** Which rate-limit headers are written. */
+    public enum Headers {
+        /** {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining}, {@code X-RateLimit-Reset} (default). */
+        LEGACY,
+        /** IETF {@code RateLimit-Policy} and {@code RateLimit} (draft-ietf-httpapi-ratelimit-headers-10). */
+        DRAFT,
+        /** Both. */
+        ALL,
+        /** No rate-limit headers ({@code Retry-After} stays on 429/503). */
+        NONE
+    }
+
+    /** What happens while Redis is unavailable. */
+    public enum FailureMode {
+        /** Admit the request, count an error (default). */
+        OPEN,
+        /** Answer 503 with {@code Retry-After}. */
+        CLOSED
+    }
+
+    private final List<Rule> rules;
+    private final List<CidrRange> trustedProxies;
+    private final int ipv6Prefix;
+    private final MissingKey missingKey;
+    private final Headers headers;
+    private final FailureMode failureMode;
+    private final boolean enforce;
+    private final KeyResolver keyResolver;
+    private final RedisSettings redis;
+    private final Clock clock;
+
+    private RateLimitConfig(Builder b) {
+        this.rules = List.copyOf(b.rules);
+        this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.ipv6Prefix = b.ipv6Prefix;
+        this.missingKey = b.missingKey;
+        this.headers = b.headers;
+        this.failureMode = b.failureMode;
+        this.enforce = b.enforce;
+        this.keyResolver = b.keyResolver;
+        this.redis = b.redis;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads the filter's init-params; a bad one fails with a message naming filter, parameter and value. */
+    public static RateLimitConfig fromInitParams(FilterConfig filterConfig) throws ConfigException {
+        Set<String> known = new HashSet<>(PARAMETERS);
+        known.addAll(RedisSettings.PARAMETER_NAMES);
+        InitParams p = InitParams.of(filterConfig, known);
+        Builder b = builder();
+        ClassLoader loader = filterConfig.getServletContext().getClassLoader();
+        b.rules.addAll(p.get("rules", List.of(), "rules in the form " + RuleParser.SYNTAX, RuleParser::parseAll));
+        if (p.raw("rulesFile").isPresent()) {
+            b.rules.addAll(p.get("rulesFile", List.of(), "a readable JSON rules file (classpath:rules.json or a path)",
+                    loc -> RulesFile.load(loc, loader)));
+        }
+        b.trustedProxies(p.cidrs("trustedProxies", List.of()));
+        b.ipv6Prefix(p.integer("ipv6Prefix", 64, 1, 128));
+        b.missingKey(p.enumValue("missingKey", MissingKey.class, MissingKey.IP));
+        b.headers(p.enumValue("headers", Headers.class, Headers.LEGACY));
+        b.failureMode(p.enumValue("failureMode", FailureMode.class, FailureMode.OPEN));
+        b.enforce(p.bool("enforce", true));
+        if (p.raw("keyResolver").isPresent()) {
+            b.keyResolver(p.get("keyResolver", null, "the class name of a KeyResolver with a public no-argument constructor",
+                    name -> instantiate(name, loader)));
+        }
+        b.redis(RedisSettings.forFilter(filterConfig, p));
+        return p.validate(b::build);
+    }
+
+    private static KeyResolver instantiate(String className, ClassLoader loader) {
+        try {
+            Class<?> c = Class.forName(className, true, loader);
+            return (KeyResolver) c.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new IllegalArgumentException(e.toString());
+        }
+    }
+
+    /** Rules from configuration, in order (annotation rules are added by the filter at start). */
+    public List<Rule> rules() { return rules; }
+
+    public List<CidrRange> trustedProxies() { return trustedProxies; }
+
+    public int ipv6Prefix() { return ipv6Prefix; }
+
+    public MissingKey missingKey() { return missingKey; }
+
+    public Headers headers() { return headers; }
+
+    public FailureMode failureMode() { return failureMode; }
+
+    public boolean enforce() { return enforce; }
+
+    /** The custom key resolver, or null. */
+    public KeyResolver keyResolver() { return keyResolver; }
+
+    /** Redis settings, or null to resolve them from context-params/environment at start. */
+    public RedisSettings redis() { return redis; }
+
+    /** The injected clock, or null when Redis {@code TIME} is the clock (default; one clock for all servers). */
+    public Clock clock() { return clock; }
+
+    /** A copy with more rules (annotation rules found at start), validated again. */
+    RateLimitConfig withExtraRules(List<Rule> extra) {
+        Builder b = toBuilder();
+        b.rules.addAll(extra);
+        return b.build();
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        b.rules.addAll(rules);
+        b.trustedProxies = trustedProxies;
+        b.ipv6Prefix = ipv6Prefix;
+        b.missingKey = missingKey;
+        b.headers = headers;
+        b.failureMode = failureMode;
+        b.enforce = enforce;
+        b.keyResolver = keyResolver;
+        b.redis = redis;
+        b.clock = clock;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimitConfig{rules=[" + rules.stream().map(Rule::toString).collect(Collectors.joining("; "))
+                + "], trustedProxies=" + trustedProxies + ", ipv6Prefix=" + ipv6Prefix + ", missingKey="
+                + missingKey.name().toLowerCase(java.util.Locale.ROOT) + ", headers=" + headers.name().toLowerCase(java.util.Locale.ROOT)
+                + ", failureMode=" + failureMode.name().toLowerCase(java.util.Locale.ROOT) + ", enforce=" + enforce
+                + (keyResolver == null ? "" : ", keyResolver=" + keyResolver.getClass().getName())
+                + (clock == null ? ", clock=redis TIME" : ", clock=" + clock) + "}";
+    }
+
+    /** Builder; every setter validates at once, {@link #build()} checks the whole. */
+    public static final class Builder {
+        private final List<Rule> rules = new ArrayList<>();
+        private List<CidrRange> trustedProxies = List.of();
+        private int ipv6Prefix = 64;
+        private MissingKey missingKey = MissingKey.IP;
+        private Headers headers = Headers.LEGACY;
+        private FailureMode failureMode = FailureMode.OPEN;
+        private boolean enforce = true;
+        private KeyResolver keyResolver;
+        private RedisSettings redis;
+        private Clock clock;
+
+        private Builder() {
+        }
+
+        /** Adds a rule. */
+        public Builder rule(Rule rule) {
+            rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /** Adds rules in the compact syntax ({@code ;}- or newline-separated). */
+        public Builder rules(String compact) {
+            rules.addAll(RuleParser.parseAll(compact));
+            return this;
+        }
+
+        /** Adds the rules of a JSON rules file ({@code classpath:} or a path). */
+        public Builder rulesFile(String location) {
+            rules.addAll(RulesFile.load(location, Thread.currentThread().getContextClassLoader()));
+            return this;
+        }
+
+        /** Proxies whose forwarding headers are believed (default none). */
+        public Builder trustedProxies(List<CidrRange> ranges) {
+            this.trustedProxies = List.copyOf(ranges);
+            return this;
+        }
+
+        /** Proxies as CIDR text, e.g. {@code "10.0.0.0/8", "127.0.0.1"}. */
+        public Builder trustedProxies(String... ranges) {
+            List<CidrRange> out = new ArrayList<>();
+            for (String r : ranges) {
+                try {
+                    out.add(CidrRange.parse(r));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("trustedProxies: " + e.getMessage());
+                }
+            }
+            return trustedProxies(out);
+        }
+
+        /** IPv6 clients are grouped by this prefix length (1–128, default 64). */
+        public Builder ipv6Prefix(int bits) {
+            if (bits < 1 || bits > 128) {
+                throw new IllegalArgumentException("ipv6Prefix " + bits + " must be from 1 to 128");
+            }
+            this.ipv6Prefix = bits;
+            return this;
+        }
+
+        public Builder missingKey(MissingKey action) {
+            this.missingKey = Objects.requireNonNull(action, "missingKey");
+            return this;
+        }
+
+        public Builder headers(Headers headers) {
+            this.headers = Objects.requireNonNull(headers, "headers");
+            return this;
+        }
+
+        public Builder failureMode(FailureMode mode) {
+            this.failureMode = Objects.requireNonNull(mode, "failureMode");
+            return this;
+        }
+
+        /** {@code false} = dry run (default true). */
+        public Builder enforce(boolean enforce) {
+            this.enforce = enforce;
+            return this;
+        }
+
+        public Builder keyResolver(KeyResolver resolver) {
+            this.keyResolver = resolver;
+            return this;
+        }
+
+        /** Redis settings for this filter (default: context-params/environment). */
+        public Builder redis(RedisSettings settings) {
+            this.redis = settings;
+            return this;
+        }
+
+        /**
+         * Uses this clock instead of Redis {@code TIME} (tests; or when all servers' clocks are
+         * trusted). The time is then passed to the scripts.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public RateLimitConfig build() {
+            Set<String> names = new HashSet<>();
+            Set<String> policyNames = new HashSet<>();
+            for (Rule r : rules) {
+                if (!names.add(r.name())) {
+                    throw new IllegalArgumentException("rule name '" + r.name() + "' is used twice");
+                }
+                for (Policy p : r.policies()) {
+                    if (!policyNames.add(p.name())) {
+                        throw new IllegalArgumentException("rule '" + r.name() + "': policy name '" + p.name()
+                                + "' is already used by another rule");
+                    }
+                }
+                if (r.key() == KeySource.CUSTOM && keyResolver == null) {
+                    throw new IllegalArgumentException("rule '" + r.name() + "' is keyed 'by custom' but no keyResolver is configured");
+                }
+            }
+            return new RateLimitConfig(this);
+        }
+    }
+}

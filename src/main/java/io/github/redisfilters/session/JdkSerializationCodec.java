@@ -1,0 +1,76 @@
+package io.github.redisfilters.session;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** Java serialization behind an {@link ObjectInputFilter} allow-list (the default codec). */
+final class JdkSerializationCodec implements SessionAttributeCodec {
+    private final Codecs.AllowList allowList;
+    private final ObjectInputFilter filter;
+
+    JdkSerializationCodec(List<String> allowed) {
+        this.allowList = new Codecs.AllowList(allowed);
+        this.filter = info -> {
+            if (info.depth() > 64 || info.references() > 100_000 || info.streamBytes() > 16 * 1024 * 1024
+                    || info.arrayLength() > 1_000_000) {
+                return ObjectInputFilter.Status.REJECTED;
+            }
+            Class<?> c = info.serialClass();
+            if (c == null) {
+                return ObjectInputFilter.Status.UNDECIDED;
+            }
+            return allowList.allows(c.getName()) ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
+        };
+    }
+
+    @Override
+    public void check(Object value) {
+        if (value != null && !(value instanceof Serializable)) {
+            throw new IllegalArgumentException("session attribute value of type " + value.getClass().getName()
+                    + " is not java.io.Serializable (required by the jdk session codec)");
+        }
+    }
+
+    @Override
+    public byte[] encode(Object value) {
+        check(value);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot serialise a " + value.getClass().getName() + ": " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                if (!allowList.allows(desc.getName())) {
+                    throw new InvalidClassException(desc.getName(), "not in the session codec allow-list");
+                }
+                try {
+                    return Class.forName(desc.getName(), false, Codecs.contextLoader());
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            in.setObjectInputFilter(filter);
+            return in.readObject();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

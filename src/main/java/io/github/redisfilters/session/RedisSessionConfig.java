@@ -1,0 +1,402 @@
+package io.github.redisfilters.session;
+
+import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.config.Durations;
+import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.config.PathPattern;
+import jakarta.servlet.FilterConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The immutable configuration of a {@link RedisSessionFilter}. Build it with {@link #builder()} or
+ * read it from init-params with {@link #fromInitParams(FilterConfig)}; both end in the same
+ * validation.
+ *
+ * <table>
+ * <caption>init-params</caption>
+ * <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>{@code maxInactiveInterval}</td><td>{@code 30m}</td><td>idle time after which a session expires (Redis TTL); {@code 0} = never</td></tr>
+ * <tr><td>{@code saveMode}</td><td>{@code on-set}</td><td>{@code on-set}, {@code on-get} or {@code always}</td></tr>
+ * <tr><td>{@code cookieName}</td><td>{@code SESSION}</td><td>name of the session cookie</td></tr>
+ * <tr><td>{@code cookiePath}</td><td>context path, {@code /} for the root</td><td>cookie {@code Path}</td></tr>
+ * <tr><td>{@code cookieDomain}</td><td>none</td><td>cookie {@code Domain}</td></tr>
+ * <tr><td>{@code cookieSecure}</td><td>{@code auto}</td><td>{@code auto} (when the request is secure), {@code always}, {@code never}</td></tr>
+ * <tr><td>{@code cookieSameSite}</td><td>{@code Lax}</td><td>{@code Lax}, {@code Strict}, {@code None} or {@code omit}</td></tr>
+ * <tr><td>{@code cookieHttpOnly}</td><td>{@code true}</td><td>{@code HttpOnly} flag</td></tr>
+ * <tr><td>{@code codec}</td><td>{@code jdk}</td><td>{@code jdk}, {@code json}, or a {@link SessionAttributeCodec} class name</td></tr>
+ * <tr><td>{@code allowedClasses}</td><td>none</td><td>extra package prefixes ({@code com.acme.}) or class names the codec may read</td></tr>
+ * <tr><td>{@code unreadableAttribute}</td><td>{@code drop-attribute}</td><td>{@code drop-attribute} or {@code new-session}</td></tr>
+ * <tr><td>{@code failureMode}</td><td>{@code fail-closed}</td><td>{@code fail-closed} or {@code fail-open} (see {@link FailureMode})</td></tr>
+ * <tr><td>{@code retryAfter}</td><td>{@code 5s}</td><td>{@code Retry-After} of the 503 answered while Redis is down</td></tr>
+ * <tr><td>{@code principalAttribute}</td><td>none ({@code getUserPrincipal()})</td><td>session attribute naming the user, for the principal index</td></tr>
+ * <tr><td>{@code excludedPaths}</td><td>none</td><td>path patterns that get no session at all</td></tr>
+ * <tr><td>{@code touchFreePaths}</td><td>none</td><td>path patterns that read the session without extending it</td></tr>
+ * </table>
+ * plus the shared Redis parameters ({@code redisUrl}, …, {@code keyPrefix}).
+ */
+public final class RedisSessionConfig {
+    /** When changed attributes are written. */
+    public enum SaveMode {
+        /** Only attributes passed to {@code setAttribute}/{@code removeAttribute} (default). */
+        ON_SET,
+        /** Also every attribute read with {@code getAttribute} (it may have been mutated in place). */
+        ON_GET,
+        /** Every attribute on every request that touched the session. */
+        ALWAYS
+    }
+
+    /** What happens when a stored attribute can no longer be decoded (class changed or removed). */
+    public enum UnreadableAttributePolicy {
+        /** Remove that attribute from the session (in Redis too) and keep the rest (default). */
+        DROP_ATTRIBUTE,
+        /** Discard the whole session; the client starts a fresh one. */
+        NEW_SESSION
+    }
+
+    /** When the {@code Secure} cookie flag is set. */
+    public enum CookieSecure {
+        /** When {@code request.isSecure()} (default). */
+        AUTO,
+        /** Always. */
+        ALWAYS,
+        /** Never. */
+        NEVER
+    }
+
+    /** What a request that needs its session gets while Redis is unavailable. */
+    public enum FailureMode {
+        /** 503 with {@code Retry-After} for any request that reads, creates or saves a session (default). */
+        FAIL_CLOSED,
+        /**
+         * A request whose session cannot be loaded sees no session ({@code getSession(false)} returns
+         * null) so read-mostly pages still render; creating or saving a session still answers 503,
+         * so no local session is ever forked.
+         */
+        FAIL_OPEN
+    }
+
+    static final Set<String> OWN_PARAMETERS = Set.of("maxInactiveInterval", "saveMode", "cookieName", "cookiePath",
+            "cookieDomain", "cookieSecure", "cookieSameSite", "cookieHttpOnly", "codec", "allowedClasses",
+            "unreadableAttribute", "failureMode", "retryAfter", "principalAttribute", "excludedPaths", "touchFreePaths");
+
+    private final Duration maxInactiveInterval;
+    private final SaveMode saveMode;
+    private final String cookieName;
+    private final String cookiePath;
+    private final String cookieDomain;
+    private final CookieSecure cookieSecure;
+    private final String cookieSameSite;
+    private final boolean cookieHttpOnly;
+    private final String codecName;
+    private final SessionAttributeCodec codec;
+    private final List<String> allowedClasses;
+    private final UnreadableAttributePolicy unreadableAttribute;
+    private final FailureMode failureMode;
+    private final Duration retryAfter;
+    private final String principalAttribute;
+    private final List<PathPattern> excludedPaths;
+    private final List<PathPattern> touchFreePaths;
+    private final RedisSettings redisSettings;
+    private final Clock clock;
+
+    private RedisSessionConfig(Builder b) {
+        this.maxInactiveInterval = b.maxInactiveInterval;
+        this.saveMode = b.saveMode;
+        this.cookieName = b.cookieName;
+        this.cookiePath = b.cookiePath;
+        this.cookieDomain = b.cookieDomain;
+        this.cookieSecure = b.cookieSecure;
+        this.cookieSameSite = b.cookieSameSite;
+        this.cookieHttpOnly = b.cookieHttpOnly;
+        this.allowedClasses = List.copyOf(b.allowedClasses);
+        this.codecName = b.codec != null ? b.codec.getClass().getName() : b.codecName;
+        this.codec = b.codec != null ? b.codec : Codecs.named(b.codecName, allowedClasses);
+        this.unreadableAttribute = b.unreadableAttribute;
+        this.failureMode = b.failureMode;
+        this.retryAfter = b.retryAfter;
+        this.principalAttribute = b.principalAttribute;
+        this.excludedPaths = List.copyOf(b.excludedPaths);
+        this.touchFreePaths = List.copyOf(b.touchFreePaths);
+        this.redisSettings = b.redisSettings;
+        this.clock = b.clock;
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every init-param name the filter accepts (its own and the shared Redis ones). */
+    public static Set<String> parameterNames() {
+        Set<String> all = new HashSet<>(OWN_PARAMETERS);
+        all.addAll(RedisSettings.PARAMETER_NAMES);
+        return Set.copyOf(all);
+    }
+
+    /**
+     * Reads the filter's init-params (unknown names are rejected) and validates them like
+     * {@link Builder#build()}.
+     *
+     * @throws ConfigException naming the filter, the parameter, the value and the expected form
+     */
+    public static RedisSessionConfig fromInitParams(FilterConfig filterConfig) throws ConfigException {
+        InitParams p = InitParams.of(filterConfig, parameterNames());
+        Builder b = builder();
+        b.maxInactiveInterval = p.duration("maxInactiveInterval", b.maxInactiveInterval, Duration.ZERO);
+        b.saveMode = p.enumValue("saveMode", SaveMode.class, b.saveMode);
+        b.cookieName = p.string("cookieName", b.cookieName);
+        b.cookiePath = p.string("cookiePath", b.cookiePath);
+        b.cookieDomain = p.string("cookieDomain", b.cookieDomain);
+        b.cookieSecure = p.enumValue("cookieSecure", CookieSecure.class, b.cookieSecure);
+        b.cookieSameSite = p.string("cookieSameSite", b.cookieSameSite);
+        b.cookieHttpOnly = p.bool("cookieHttpOnly", b.cookieHttpOnly);
+        b.codecName = p.string("codec", b.codecName);
+        b.allowedClasses = p.list("allowedClasses");
+        b.unreadableAttribute = p.enumValue("unreadableAttribute", UnreadableAttributePolicy.class, b.unreadableAttribute);
+        b.failureMode = p.enumValue("failureMode", FailureMode.class, b.failureMode);
+        b.retryAfter = p.duration("retryAfter", b.retryAfter, Duration.ofSeconds(1));
+        b.principalAttribute = p.string("principalAttribute", b.principalAttribute);
+        b.excludedPaths = p.paths("excludedPaths", List.of());
+        b.touchFreePaths = p.paths("touchFreePaths", List.of());
+        b.redisSettings = RedisSettings.forFilter(filterConfig, p);
+        return p.validate(b::build);
+    }
+
+    /** Builds a {@link RedisSessionConfig}; every setter validates at once. */
+    public static final class Builder {
+        private Duration maxInactiveInterval = Duration.ofMinutes(30);
+        private SaveMode saveMode = SaveMode.ON_SET;
+        private String cookieName = "SESSION";
+        private String cookiePath;
+        private String cookieDomain;
+        private CookieSecure cookieSecure = CookieSecure.AUTO;
+        private String cookieSameSite = "Lax";
+        private boolean cookieHttpOnly = true;
+        private String codecName = "jdk";
+        private SessionAttributeCodec codec;
+        private List<String> allowedClasses = List.of();
+        private UnreadableAttributePolicy unreadableAttribute = UnreadableAttributePolicy.DROP_ATTRIBUTE;
+        private FailureMode failureMode = FailureMode.FAIL_CLOSED;
+        private Duration retryAfter = Duration.ofSeconds(5);
+        private String principalAttribute;
+        private List<PathPattern> excludedPaths = List.of();
+        private List<PathPattern> touchFreePaths = List.of();
+        private RedisSettings redisSettings;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Idle time after which a session expires, whole seconds; default 30 minutes; zero = never. */
+        public Builder maxInactiveInterval(Duration d) {
+            if (d == null || d.isNegative() || d.toSeconds() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("maxInactiveInterval must be zero (never) or a positive duration, got " + d);
+            }
+            this.maxInactiveInterval = d;
+            return this;
+        }
+
+        /** Default {@link SaveMode#ON_SET}. */
+        public Builder saveMode(SaveMode mode) {
+            this.saveMode = Objects.requireNonNull(mode, "saveMode");
+            return this;
+        }
+
+        /** Default {@code SESSION}; letters, digits and {@code !#$%&'*+-.^_`|~} only. */
+        public Builder cookieName(String name) {
+            this.cookieName = name;
+            return this;
+        }
+
+        /** Default: the context path ({@code /} for the root context). */
+        public Builder cookiePath(String path) {
+            this.cookiePath = path;
+            return this;
+        }
+
+        /** Default: none (host-only cookie). */
+        public Builder cookieDomain(String domain) {
+            this.cookieDomain = domain;
+            return this;
+        }
+
+        /** Default {@link CookieSecure#AUTO}. */
+        public Builder cookieSecure(CookieSecure secure) {
+            this.cookieSecure = Objects.requireNonNull(secure, "cookieSecure");
+            return this;
+        }
+
+        /** {@code Lax} (default), {@code Strict}, {@code None} (forces {@code Secure}) or {@code omit}. */
+        public Builder cookieSameSite(String sameSite) {
+            this.cookieSameSite = sameSite;
+            return this;
+        }
+
+        /** Default true. */
+        public Builder cookieHttpOnly(boolean httpOnly) {
+            this.cookieHttpOnly = httpOnly;
+            return this;
+        }
+
+        /** {@code jdk} (default), {@code json} or the class name of a {@link SessionAttributeCodec}. */
+        public Builder codec(String name) {
+            this.codecName = name;
+            this.codec = null;
+            return this;
+        }
+
+        /** A codec instance (programmatic registration). */
+        public Builder codec(SessionAttributeCodec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /**
+         * Package prefixes ending in {@code .} ({@code com.acme.}) or class names the built-in codecs
+         * may instantiate, besides {@code java.lang}, {@code java.util}, {@code java.time} and
+         * {@code java.math}.
+         */
+        public Builder allowedClasses(List<String> classes) {
+            this.allowedClasses = List.copyOf(classes);
+            return this;
+        }
+
+        /** Default {@link UnreadableAttributePolicy#DROP_ATTRIBUTE}. */
+        public Builder unreadableAttribute(UnreadableAttributePolicy policy) {
+            this.unreadableAttribute = Objects.requireNonNull(policy, "unreadableAttribute");
+            return this;
+        }
+
+        /** Default {@link FailureMode#FAIL_CLOSED}. */
+        public Builder failureMode(FailureMode mode) {
+            this.failureMode = Objects.requireNonNull(mode, "failureMode");
+            return this;
+        }
+
+        /** {@code Retry-After} of the 503 while Redis is down; whole seconds, at least 1s; default 5s. */
+        public Builder retryAfter(Duration d) {
+            if (d == null || d.toSeconds() < 1) {
+                throw new IllegalArgumentException("retryAfter must be at least 1s, got " + d);
+            }
+            this.retryAfter = d;
+            return this;
+        }
+
+        /**
+         * Session attribute whose value ({@code toString()}) names the user for the principal index;
+         * default none, then {@code request.getUserPrincipal().getName()} is used.
+         */
+        public Builder principalAttribute(String name) {
+            this.principalAttribute = name == null || name.isBlank() ? null : name;
+            return this;
+        }
+
+        /** Paths that get no session at all ({@code getSession} returns null); default none. */
+        public Builder excludedPaths(List<PathPattern> paths) {
+            this.excludedPaths = List.copyOf(paths);
+            return this;
+        }
+
+        /** Paths that read the session without extending its expiry; default none. */
+        public Builder touchFreePaths(List<PathPattern> paths) {
+            this.touchFreePaths = List.copyOf(paths);
+            return this;
+        }
+
+        /** Explicit Redis settings; default null = resolve from context-params and the environment. */
+        public Builder redisSettings(RedisSettings settings) {
+            this.redisSettings = settings;
+            return this;
+        }
+
+        /** Clock for creation and access times; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the bad option
+         */
+        public RedisSessionConfig build() {
+            if (cookieName == null || !cookieName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw new IllegalArgumentException("cookieName must be a cookie token (letters, digits, !#$%&'*+-.^_`|~), got '" + cookieName + "'");
+            }
+            if (cookiePath != null && !cookiePath.startsWith("/")) {
+                throw new IllegalArgumentException("cookiePath must start with '/', got '" + cookiePath + "'");
+            }
+            if (cookiePath != null && cookiePath.matches(".*[;,\\s].*") || cookieDomain != null && cookieDomain.matches(".*[;,\\s].*")) {
+                throw new IllegalArgumentException("cookiePath and cookieDomain must not contain ';', ',' or spaces");
+            }
+            String ss = cookieSameSite == null ? "omit" : cookieSameSite.toLowerCase(Locale.ROOT);
+            switch (ss) {
+                case "lax" -> cookieSameSite = "Lax";
+                case "strict" -> cookieSameSite = "Strict";
+                case "none" -> cookieSameSite = "None";
+                case "omit" -> cookieSameSite = null;
+                default -> throw new IllegalArgumentException("cookieSameSite must be Lax, Strict, None or omit, got '" + cookieSameSite + "'");
+            }
+            for (String c : allowedClasses) {
+                if (!c.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*\\.?")) {
+                    throw new IllegalArgumentException("allowedClasses entries must be package prefixes like com.acme. or class names, got '" + c + "'");
+                }
+            }
+            if (codec == null) {
+                Codecs.named(codecName, allowedClasses); // fails early with a clear message
+            }
+            return new RedisSessionConfig(this);
+        }
+    }
+
+    public Duration maxInactiveInterval() { return maxInactiveInterval; }
+    public SaveMode saveMode() { return saveMode; }
+    public String cookieName() { return cookieName; }
+    /** Null = the context path. */
+    public String cookiePath() { return cookiePath; }
+    public String cookieDomain() { return cookieDomain; }
+    public CookieSecure cookieSecure() { return cookieSecure; }
+    /** Null when omitted. */
+    public String cookieSameSite() { return cookieSameSite; }
+    public boolean cookieHttpOnly() { return cookieHttpOnly; }
+    public SessionAttributeCodec codec() { return codec; }
+    public List<String> allowedClasses() { return allowedClasses; }
+    public UnreadableAttributePolicy unreadableAttribute() { return unreadableAttribute; }
+    public FailureMode failureMode() { return failureMode; }
+    public Duration retryAfter() { return retryAfter; }
+    /** Null = {@code request.getUserPrincipal()}. */
+    public String principalAttribute() { return principalAttribute; }
+    public List<PathPattern> excludedPaths() { return excludedPaths; }
+    public List<PathPattern> touchFreePaths() { return touchFreePaths; }
+    /** Null = resolved at init from context-params and the environment. */
+    public RedisSettings redisSettings() { return redisSettings; }
+    public Clock clock() { return clock; }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        parts.add("maxInactiveInterval=" + Durations.format(maxInactiveInterval));
+        parts.add("saveMode=" + saveMode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        parts.add("cookie=" + cookieName + "(path=" + (cookiePath == null ? "<context>" : cookiePath)
+                + (cookieDomain == null ? "" : ", domain=" + cookieDomain) + ", secure=" + cookieSecure.name().toLowerCase(Locale.ROOT)
+                + ", sameSite=" + (cookieSameSite == null ? "omit" : cookieSameSite) + ", httpOnly=" + cookieHttpOnly + ")");
+        parts.add("codec=" + codecName);
+        parts.add("allowedClasses=" + allowedClasses);
+        parts.add("unreadableAttribute=" + unreadableAttribute.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        parts.add("failureMode=" + failureMode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        parts.add("retryAfter=" + Durations.format(retryAfter));
+        parts.add("principalAttribute=" + (principalAttribute == null ? "<userPrincipal>" : principalAttribute));
+        parts.add("excludedPaths=" + excludedPaths);
+        parts.add("touchFreePaths=" + touchFreePaths);
+        return "RedisSessionConfig{" + String.join(", ", parts) + "}";
+    }
+}

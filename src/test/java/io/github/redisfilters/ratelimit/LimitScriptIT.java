@@ -1,0 +1,214 @@
+package io.github.redisfilters.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.testing.RedisProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** Window behaviour of each algorithm against real Redis, with the clock under the test's control. */
+class LimitScriptIT {
+    static final long T0 = 1_800_000_000_000L; // aligned to 10 s, 1 s and 1 min windows
+    static RedisProcess redis;
+    static SharedRedisClient client;
+    MutableClock clock;
+    RedisLimiter limiter;
+    LimitPlanner planner;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+        client = SharedRedisClient.create(RedisSettings.builder().url(redis.url()).build());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        client.close();
+        redis.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        redis.flushAll();
+        clock = new MutableClock(T0);
+        limiter = new RedisLimiter(client, clock);
+        planner = new LimitPlanner("t:", null, MissingKey.IP);
+    }
+
+    private Decision hit(Rule rule) {
+        List<LimitPlan.Check> checks = new ArrayList<>();
+        for (Policy p : rule.policies()) {
+            checks.add(new LimitPlan.Check(rule, p, "ip:1.2.3.4", planner.redisKey("ip:1.2.3.4", p)));
+        }
+        return limiter.check(new LimitPlan(checks, null));
+    }
+
+    @Test
+    void fixedWindowResetsExactlyAtTheBoundary() {
+        Rule r = Rule.parse("f: /x 3/10s fixed");
+        clock.set(T0 + 7_000);
+        for (int i = 0; i < 3; i++) {
+            Decision d = hit(r);
+            assertThat(d.admitted()).isTrue();
+            assertThat(d.outcomes().get(0).remaining()).isEqualTo(2 - i);
+            assertThat(d.outcomes().get(0).resetAtMillis()).isEqualTo(T0 + 10_000);
+        }
+        Decision denied = hit(r);
+        assertThat(denied.admitted()).isFalse();
+        assertThat(denied.secondsUntilReset(denied.outcomes().get(0))).isEqualTo(3);
+        clock.set(T0 + 9_999);
+        assertThat(hit(r).admitted()).isFalse();
+        clock.set(T0 + 10_000);
+        Decision next = hit(r);
+        assertThat(next.admitted()).isTrue();
+        assertThat(next.outcomes().get(0).remaining()).isEqualTo(2);
+        assertThat(next.outcomes().get(0).resetAtMillis()).isEqualTo(T0 + 20_000);
+        try (Jedis j = redis.admin()) {
+            assertThat(j.pttl("t:ratelimit:{ip:1.2.3.4}:f")).isBetween(1L, 11_000L);
+        }
+    }
+
+    @Test
+    void slidingLogNeverAdmitsMoreThanLimitInAnyWindowLengthIntervalAndNeverFewer() {
+        Rule r = Rule.parse("l: /x 5/1s sliding");
+        Random random = new Random(42);
+        List<Long> admitted = new ArrayList<>();
+        long t = T0;
+        for (int i = 0; i < 600; i++) {
+            t += random.nextInt(4) == 0 ? 0 : random.nextInt(120); // many hits in the same millisecond
+            clock.set(t);
+            Decision d = hit(r);
+            long inWindow = countIn(admitted, t - 1000 + 1, t + 1);
+            if (d.admitted()) {
+                assertThat(inWindow).as("admitted with %s already in the window", inWindow).isLessThan(5);
+                admitted.add(t);
+            } else {
+                assertThat(inWindow).as("denied although the window holds only %s", inWindow).isEqualTo(5);
+                // the reset is exactly when the oldest of those five leaves the window
+                long oldest = admitted.stream().filter(a -> a > clockMinus(1000)).min(Long::compare).orElseThrow();
+                assertThat(d.outcomes().get(0).resetAtMillis()).isEqualTo(oldest + 1000);
+            }
+        }
+        for (long a : admitted) {
+            assertThat(countIn(admitted, a, a + 1000)).isLessThanOrEqualTo(5);
+        }
+        assertThat(admitted.size()).isGreaterThan(100);
+    }
+
+    private long clockMinus(long ms) {
+        return clock.millis() - ms;
+    }
+
+    @Test
+    void slidingLogMembersAreUniqueWithinOneMillisecond() {
+        Rule r = Rule.parse("l: /x 10/1m sliding");
+        for (int i = 0; i < 10; i++) {
+            assertThat(hit(r).admitted()).isTrue();
+        }
+        assertThat(hit(r).admitted()).isFalse();
+        try (Jedis j = redis.admin()) {
+            assertThat(j.zcard("t:ratelimit:{ip:1.2.3.4}:l")).isEqualTo(10); // the denied hit is not recorded
+            assertThat(j.pttl("t:ratelimit:{ip:1.2.3.4}:l")).isBetween(1L, 60_000L);
+        }
+    }
+
+    @Test
+    void slidingCounterWeighsThePreviousWindow() {
+        Rule r = Rule.parse("c: /x 10/10s sliding-counter");
+        clock.set(T0 + 9_000);
+        for (int i = 0; i < 10; i++) {
+            assertThat(hit(r).admitted()).isTrue();
+        }
+        assertThat(hit(r).admitted()).isFalse();
+        // half-way through the next window the previous 10 count as 5: exactly 5 more pass
+        clock.set(T0 + 15_000);
+        int passed = 0;
+        for (int i = 0; i < 10; i++) {
+            passed += hit(r).admitted() ? 1 : 0;
+        }
+        assertThat(passed).isEqualTo(5);
+    }
+
+    @Test
+    void slidingCounterStaysWithinItsDocumentedError() {
+        long limit = 8;
+        long w = 1000;
+        Rule r = Rule.parse("c: /x 8/1s sliding-counter");
+        Random random = new Random(7);
+        List<Long> admitted = new ArrayList<>();
+        long t = T0;
+        for (int i = 0; i < 2000; i++) {
+            t += random.nextInt(40);
+            clock.set(t);
+            if (hit(r).admitted()) {
+                admitted.add(t);
+            }
+        }
+        for (long a : admitted) {
+            long aligned = a - a % w;
+            assertThat(countIn(admitted, aligned, aligned + w)).isLessThanOrEqualTo(limit); // exact per aligned window
+            assertThat(countIn(admitted, a, a + w)).isLessThanOrEqualTo(2 * limit - 1); // documented worst case
+        }
+        // steady traffic (~4x the limit): admitted count per window stays close to the limit
+        double perWindow = admitted.size() / ((t - T0) / (double) w);
+        assertThat(perWindow).isBetween(limit * 0.75, limit * 1.0 + 0.5);
+    }
+
+    @Test
+    void aDeniedRequestConsumesNothingFromTheOtherPolicies() {
+        Rule r = Rule.parse("two: /x 2/1s fixed, 5/1m sliding");
+        assertThat(hit(r).admitted()).isTrue();
+        assertThat(hit(r).admitted()).isTrue();
+        Decision denied = hit(r);
+        assertThat(denied.admitted()).isFalse();
+        assertThat(denied.outcomes()).extracting(Decision.Outcome::admitted).containsExactly(false, true);
+        assertThat(denied.outcomes().get(1).remaining()).isEqualTo(3); // still 3: the denied hit took nothing
+        assertThat(denied.mostRestrictive().policy().name()).isEqualTo("two-1s");
+        clock.advance(1000);
+        Decision d = hit(r);
+        assertThat(d.admitted()).isTrue();
+        assertThat(d.outcomes().get(1).remaining()).isEqualTo(2);
+    }
+
+    @Test
+    void tokenBucketThroughBucket4j() {
+        Rule r = Rule.parse("tb: /x 3/1h token-bucket");
+        for (int i = 0; i < 3; i++) {
+            Decision d = hit(r);
+            assertThat(d.admitted()).isTrue();
+            assertThat(d.outcomes().get(0).remaining()).isEqualTo(2 - i);
+        }
+        Decision denied = hit(r);
+        assertThat(denied.admitted()).isFalse();
+        assertThat(denied.secondsUntilReset(denied.outcomes().get(0))).isBetween(1199L, 1201L); // one token per 20 min
+        clock.advance(Duration.ofMinutes(20).toMillis());
+        assertThat(hit(r).admitted()).isTrue();
+        assertThat(hit(r).admitted()).isFalse();
+    }
+
+    @Test
+    void aTokenBucketDenialGivesBackWhatTheScriptedPoliciesTook() {
+        Rule r = Rule.parse("mix: /x 5/1m sliding, 3/1m fixed, 1/1h token-bucket");
+        assertThat(hit(r).admitted()).isTrue();
+        Decision denied = hit(r);
+        assertThat(denied.admitted()).isFalse();
+        assertThat(denied.outcomes()).extracting(Decision.Outcome::admitted).containsExactly(true, true, false);
+        try (Jedis j = redis.admin()) {
+            assertThat(j.zcard("t:ratelimit:{ip:1.2.3.4}:mix-1m")).isEqualTo(1);
+            assertThat(j.hget("t:ratelimit:{ip:1.2.3.4}:mix-2", "c")).isEqualTo("1");
+        }
+    }
+
+    private static long countIn(List<Long> times, long fromInclusive, long toExclusive) {
+        return times.stream().filter(x -> x >= fromInclusive && x < toExclusive).count();
+    }
+}
