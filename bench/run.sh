@@ -15,6 +15,7 @@
 #   SKIP_BUILD=1         reuse bench/target as built
 #   LIB_SRC=dir          library checkout to install (default: the repo holding bench/)
 #   LIB_JAR=file         use this library jar instead of the installed one (preview builds)
+#   UPDATE_README=1      also copy the table into bench/README.md (between its LATEST markers)
 #   JAVA_OPTS='...'      JVM options of BenchServer (default: -Xms1g -Xmx1g)
 #   PROFILE='v1 v2'      after the runs, profile these variants with JFR (one more -c32 run each) and
 #                        write results/profile-<variant>.txt (CPU samples by area and method)
@@ -224,6 +225,6 @@ load avg (1/5/15 min) at start $START_LOAD, at end $END_LOAD"
 java -cp "$CP" io.github.redisfilters.bench.Report --raw "$RAW" --variants "$WORK/variants.tsv" \
   --memory "$WORK/memory.tsv" --machine "$MACHINE" \
   --settings "REPS=$REPS DURATION=${DURATION}s WARMUP=${WARMUP}s -t$THREADS -c$CONNS; latency -t1 -c1 ${LAT_DURATION}s" \
-  --out "$RESULTS/latest.md"
+  --out "$RESULTS/latest.md" ${UPDATE_README:+--readme "$BENCH/README.md"}
 cp "$RAW" "$RESULTS/raw-latest.tsv"
 cat "$RESULTS/latest.md"

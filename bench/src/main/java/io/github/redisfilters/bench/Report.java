@@ -84,6 +84,20 @@ public final class Report {
         Path out = Path.of(a.get("--out"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md, StandardCharsets.UTF_8);
+        if (a.containsKey("--readme")) {
+            // replace the block between the markers of bench/README.md with this report
+            Path readme = Path.of(a.get("--readme"));
+            String text = Files.readString(readme, StandardCharsets.UTF_8);
+            String begin = "<!-- LATEST:BEGIN -->";
+            String end = "<!-- LATEST:END -->";
+            int i = text.indexOf(begin);
+            int j = text.indexOf(end);
+            if (i >= 0 && j > i) {
+                String block = md.replace("\n### ", "\n#### ").replaceFirst("^## ", "### ");
+                Files.writeString(readme, text.substring(0, i + begin.length()) + "\n" + block + "\n"
+                        + text.substring(j), StandardCharsets.UTF_8);
+            }
+        }
     }
 
     static List<Run> readRuns(Path raw) throws IOException {
