@@ -18,7 +18,8 @@
 #   UPDATE_README=1      also copy the table into bench/README.md (between its LATEST markers)
 #   JAVA_OPTS='...'      JVM options of BenchServer (default: -Xms1g -Xmx1g)
 #   PROFILE='v1 v2'      after the runs, profile these variants with JFR (one more -c32 run each) and
-#                        write results/profile-<variant>.txt (CPU samples by area and method)
+#                        write results/profile-<variant>.txt (CPU samples by area and method);
+#                        PROFILE_DURATION=20 seconds each
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -197,11 +198,17 @@ if [ -n "$SWEEP" ]; then
     done
   done
 fi
+if [ -n "$PROFILE" ]; then
+  # JFR's "profile" settings with Java method sampling every 1 ms instead of 10 ms
+  JAVA_HOME_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  sed 's|<setting name="period" control="method-sampling-java-interval">10 ms</setting>|<setting name="period" control="method-sampling-java-interval">1 ms</setting>|' \
+    "$JAVA_HOME_DIR/lib/jfr/profile.jfc" >"$WORK/bench.jfc"
+fi
 for v in $PROFILE; do
   [ -n "${PATHS[$v]:-}" ] || { log "profile: no variant $v"; continue; }
   rm -f "$WORK/$v.jfr"
-  jcmd "$SERVER_PID" JFR.start name="bench-$v" settings=profile filename="$WORK/$v.jfr" >/dev/null
-  run_wrk profile "$v" 1 "$CONNS" "$THREADS" "$DURATION"
+  jcmd "$SERVER_PID" JFR.start name="bench-$v" settings="$WORK/bench.jfc" filename="$WORK/$v.jfr" >/dev/null
+  run_wrk profile "$v" 1 "$CONNS" "$THREADS" "${PROFILE_DURATION:-20}"
   jcmd "$SERVER_PID" JFR.stop name="bench-$v" >/dev/null
   java -cp "$CP" io.github.redisfilters.bench.ProfileSummary "$WORK/$v.jfr" >"$RESULTS/profile-$v.txt" 2>&1 || true
   log "profile of $v: $RESULTS/profile-$v.txt"
