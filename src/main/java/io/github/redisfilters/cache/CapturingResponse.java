@@ -396,16 +396,15 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     private synchronized void write(byte[] b, int off, int len) throws IOException {
         if (copy != null && copy.size() + (long) len > maxBody) {
-            copy = null; // too large to store: stop capturing, let it through
+            release(); // sends what was held so far, then writes go through
+            copy = null; // too large to store: stop capturing
             notStorable = "too-large";
         }
         if (!passThrough) {
-            if (copy == null) {
-                release();
-            } else {
+            if (copy != null) {
                 copy.write(b, off, len);
-                return;
             }
+            return; // after discard(): the origin's output is replaced, drop it
         }
         real.getOutputStream().write(b, off, len);
         if (copy != null) {
