@@ -356,7 +356,7 @@ public final class ResponseCacheConfig {
 
         /** Path rules (default: {@code /** standard}); at least one. */
         public Builder rules(List<Rule> rules) {
-            if (rules == null || rules.isEmpty() || rules.contains(null)) {
+            if (rules == null || rules.isEmpty() || rules.stream().anyMatch(Objects::isNull)) {
                 throw new IllegalArgumentException("rules must name at least one rule");
             }
             this.rules = List.copyOf(rules);
@@ -364,7 +364,7 @@ public final class ResponseCacheConfig {
         }
 
         public Builder rules(Rule... rules) {
-            return rules(List.of(rules));
+            return rules(java.util.Arrays.asList(rules));
         }
 
         /** Extra purges after unsafe requests (default: none). */
