@@ -30,6 +30,8 @@ final class CacheStore {
     private static final LuaScript LOOKUP = LuaScript.fromResource(CacheStore.class, "lua/lookup.lua");
     private static final LuaScript STORE = LuaScript.fromResource(CacheStore.class, "lua/store.lua");
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] ALL = {'a'};
+    private static final byte[] NAMED = {'n'};
 
     private final SharedRedisClient redis;
     private final CacheKeys keys;
@@ -47,14 +49,24 @@ final class CacheStore {
     record LookupPlan(String urlKey, List<byte[]> keys, List<byte[]> args) {
     }
 
-    /** What Redis answered: the stored bytes (null on a miss) and whether this request holds the lock. */
-    record LookupResult(byte[] entry, boolean locked) {
+    /**
+     * What Redis answered: the stored bytes (null on a miss), whether this request holds the lock,
+     * the URL's Vary names when something is stored (null otherwise), and whether the lookup must
+     * be repeated with every request header (the URL now varies on a header that was not sent).
+     */
+    record LookupResult(byte[] entry, boolean locked, List<String> varyNames, boolean retryWithAllHeaders) {
     }
 
-    LookupPlan planLookup(String urlKey, Map<String, String> varyInputs, String lockToken, long lockTtlMillis) {
-        List<byte[]> args = new ArrayList<>(2 + varyInputs.size() * 2);
+    /**
+     * @param allHeaders true when {@code varyInputs} holds every request header; false when it holds
+     *                   only the headers the URL was last seen to vary on
+     */
+    LookupPlan planLookup(String urlKey, Map<String, String> varyInputs, boolean allHeaders, String lockToken,
+            long lockTtlMillis) {
+        List<byte[]> args = new ArrayList<>(3 + varyInputs.size() * 2);
         args.add(utf8(lockToken == null ? "" : lockToken));
         args.add(utf8(Long.toString(lockTtlMillis)));
+        args.add(allHeaders ? ALL : NAMED);
         addPairs(args, varyInputs);
         return new LookupPlan(urlKey, List.of(utf8(keys.base(urlKey)), utf8(keys.lock(urlKey))), args);
     }
@@ -63,8 +75,13 @@ final class CacheStore {
         Object reply = redis.evalBinary(LOOKUP, plan.keys(), plan.args());
         List<?> list = (List<?>) reply;
         byte[] entry = list.get(0) instanceof byte[] b ? b : null;
-        boolean locked = list.size() > 1 && list.get(1) instanceof Long l && l == 1L;
-        return new LookupResult(entry, locked);
+        boolean locked = list.get(1) instanceof Long l && l == 1L;
+        List<String> names = null;
+        if (list.get(2) instanceof byte[] n) {
+            names = n.length == 0 ? List.of() : List.of(new String(n, StandardCharsets.UTF_8).split("\n"));
+        }
+        boolean retry = list.get(3) instanceof Long r && r == 1L;
+        return new LookupResult(entry, locked, names, retry);
     }
 
     /**
@@ -81,8 +98,8 @@ final class CacheStore {
         args.add(lockToken == null ? EMPTY : utf8(lockToken));
         addPairs(args, varyInputs);
         String base = keys.base(urlKey);
-        redis.evalBinary(STORE, List.of(utf8(base), utf8(keys.lock(urlKey))), args);
         if (!tags.isEmpty()) {
+            // tags first: the store script releases the miss lock, so once it is gone everything is written
             redis.call(j -> {
                 try (AbstractPipeline p = j.pipelined()) {
                     for (String tag : tags) {
@@ -97,6 +114,7 @@ final class CacheStore {
                 return null;
             });
         }
+        redis.evalBinary(STORE, List.of(utf8(base), utf8(keys.lock(urlKey))), args);
     }
 
     /** Takes the miss lock for a URL (used when a stale entry is found). */

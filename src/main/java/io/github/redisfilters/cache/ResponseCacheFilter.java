@@ -22,9 +22,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HexFormat;
@@ -35,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -60,13 +59,14 @@ public class ResponseCacheFilter implements Filter {
             "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
     private static final Set<String> NOT_MODIFIED_HEADERS = Set.of("cache-control", "content-location", "date",
             "etag", "expires", "vary", "last-modified");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ResponseCacheConfig config;
     private FilterRuntime runtime;
     private CacheStore store;
     private CacheKeys keys;
     private ServletAnnotations annotations;
+    /** Vary names last seen per URL key on this server: lets a lookup send only those headers. */
+    private final Map<String, List<String>> varyHints = new java.util.concurrent.ConcurrentHashMap<>();
     private FilterMetrics metrics;
 
     /** For web.xml / {@code @WebFilter}: configured from init-params. */
@@ -231,7 +231,6 @@ public class ResponseCacheFilter implements Filter {
         private final ResponseCacheConfig.Rule rule;
         private final CachePolicy.RequestFacts facts;
         private String urlKey;
-        private Map<String, String> varyInputs;
         private String lockToken;
         private boolean locked;
 
@@ -258,14 +257,12 @@ public class ResponseCacheFilter implements Filter {
                 return;
             }
             urlKey = keys.urlKey(req.getRequestURI(), req.getContextPath(), req.getQueryString());
-            varyInputs = varyInputs(req);
             boolean get = facts.method().equals("GET");
             lockToken = get && config.coalesceMisses() ? token() : null;
             long now = config.clock().millis();
             CacheEntry entry;
             try {
-                CacheStore.LookupResult r = store.lookup(store.planLookup(urlKey, varyInputs, lockToken,
-                        config.lockTimeout().toMillis()));
+                CacheStore.LookupResult r = lookupOnce();
                 locked = r.locked();
                 entry = decode(r.entry());
                 if (entry == null && get && lockToken != null && !locked) {
@@ -319,6 +316,26 @@ public class ResponseCacheFilter implements Filter {
             fetch(stale);
         }
 
+        /**
+         * One lookup round trip. Sends only the request headers this URL was last seen to vary on
+         * (usually none), or every header when that is unknown; a second round trip happens only
+         * when the URL started varying on a header that was not sent.
+         */
+        private CacheStore.LookupResult lookupOnce() {
+            List<String> hint = varyHints.get(urlKey);
+            long ttl = config.lockTimeout().toMillis();
+            CacheStore.LookupResult r = store.lookup(store.planLookup(urlKey,
+                    hint == null ? varyInputs(req) : varyInputs(req, hint), hint == null, lockToken, ttl));
+            if (r.retryWithAllHeaders()) {
+                varyHints.remove(urlKey);
+                r = store.lookup(store.planLookup(urlKey, varyInputs(req), true, lockToken, ttl));
+            }
+            if (r.varyNames() != null) {
+                rememberVary(urlKey, r.varyNames());
+            }
+            return r;
+        }
+
         /** Polls for the entry another server is rendering, bounded by {@code coalesceWait}. */
         private CacheEntry awaitOtherRender() {
             long deadline = System.nanoTime() + config.coalesceWait().toNanos();
@@ -326,8 +343,7 @@ public class ResponseCacheFilter implements Filter {
             while (System.nanoTime() < deadline) {
                 LockSupport.parkNanos(Math.min(pause, Math.max(0, deadline - System.nanoTime())));
                 pause = Math.min(pause * 2, 100_000_000L);
-                CacheStore.LookupResult r = store.lookup(store.planLookup(urlKey, varyInputs, lockToken,
-                        config.lockTimeout().toMillis()));
+                CacheStore.LookupResult r = lookupOnce();
                 locked = r.locked();
                 CacheEntry e = decode(r.entry());
                 if (e != null || locked) {
@@ -449,7 +465,9 @@ public class ResponseCacheFilter implements Filter {
                 return;
             }
             try {
-                store.store(urlKey, stored.vary, varyInputs, EntryCodec.encode(stored.entry), stored.retentionMillis,
+                rememberVary(urlKey, stored.vary);
+                store.store(urlKey, stored.vary, varyInputs(req, stored.vary), EntryCodec.encode(stored.entry),
+                        stored.retentionMillis,
                         token(), locked ? lockToken : null, stored.tags);
                 locked = false;
                 metrics.increment("stores");
@@ -603,6 +621,31 @@ public class ResponseCacheFilter implements Filter {
         return false;
     }
 
+    private void rememberVary(String urlKey, List<String> names) {
+        if (varyHints.size() >= 10_000) {
+            varyHints.clear(); // a hint is only an optimisation: start over rather than grow
+        }
+        varyHints.put(urlKey, names);
+    }
+
+    /** The named (lower-case) request headers, absent ones as "" exactly as the scripts treat them. */
+    private static Map<String, String> varyInputs(HttpServletRequest req, List<String> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String name : names) {
+            Enumeration<String> values = req.getHeaders(name);
+            String joined = null;
+            while (values != null && values.hasMoreElements()) {
+                String v = values.nextElement().trim();
+                joined = joined == null ? v : joined + ", " + v;
+            }
+            out.put(name, joined == null ? "" : joined);
+        }
+        return out;
+    }
+
     /** Lower-case request header names to their values joined with ", " (RFC 9110 §5.3), the Vary inputs. */
     private static Map<String, String> varyInputs(HttpServletRequest req) {
         Map<String, String> out = new TreeMap<>();
@@ -610,11 +653,13 @@ public class ResponseCacheFilter implements Filter {
         while (names != null && names.hasMoreElements()) {
             String name = names.nextElement();
             String lower = name.toLowerCase(Locale.ROOT);
-            List<String> values = new ArrayList<>();
-            for (String v : Collections.list(req.getHeaders(name))) {
-                values.add(v.trim().replaceAll("\\s*,\\s*", ", "));
+            Enumeration<String> values = req.getHeaders(name);
+            String joined = null;
+            while (values.hasMoreElements()) {
+                String v = values.nextElement().trim();
+                joined = joined == null ? v : joined + ", " + v;
             }
-            out.merge(lower, String.join(", ", values), (a, b) -> a + ", " + b);
+            out.merge(lower, joined == null ? "" : joined, (a, b) -> a + ", " + b);
         }
         return out;
     }
@@ -650,10 +695,13 @@ public class ResponseCacheFilter implements Filter {
         return e == null ? List.of() : Collections.list(e);
     }
 
+    /**
+     * A lock-owner token or a variants nonce: unique, not secret (nobody gains from guessing it), so
+     * a thread-local generator is enough and keeps SecureRandom off the hit path.
+     */
     private static String token() {
-        byte[] b = new byte[12];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
     }
 
     private static String sha256(byte[] body) {

@@ -66,6 +66,13 @@ class ResponseCacheIT {
         return Http.get(app.uri(path), headers);
     }
 
+    /** Waits until the store after a miss is done (a miss answers the client first, then stores). */
+    static void settled(String urlKey) {
+        try (Jedis j = redis.admin()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !j.exists("rsf:cache:{" + urlKey + "}#lock"));
+        }
+    }
+
     static String xCache(HttpResponse<?> r) {
         return r.headers().firstValue("X-Cache").orElse(null);
     }
@@ -378,6 +385,9 @@ class ResponseCacheIT {
             assertThat(tagged.headers().firstValue("Cache-Tag")).as("stripped before sending").isEmpty();
             get("/ttl/t/2");
             get("/ttl/u?a=1");
+            settled("/ttl/t/1");
+            settled("/ttl/t/2");
+            settled("/ttl/u?a=1");
             ResponseCache cache = ResponseCache.from(app.servletContext());
             assertThat(cache.purgeTag("product-1")).isEqualTo(1);
             assertThat(xCache(get("/ttl/t/1"))).isEqualTo("MISS");
@@ -398,6 +408,7 @@ class ResponseCacheIT {
                 resp.getWriter().print("swr-" + n);
             });
             get("/std/swr");
+            settled("/std/swr");
             clock.advanceSeconds(10);
             try (Jedis j = redis.admin()) {
                 j.set("rsf:cache:{/std/swr}#lock", "another-server"); // someone else is refreshing
@@ -415,6 +426,7 @@ class ResponseCacheIT {
         @Test
         void staleIfErrorHidesOriginFailuresWithinTheGrace() {
             get("/annotated");
+            settled("/annotated");
             clock.advanceSeconds(20); // ttl 10s from @CacheResponse: stale now
             origin((req, resp, n) -> resp.sendError(503));
             HttpResponse<String> r = get("/annotated");
@@ -475,10 +487,7 @@ class ResponseCacheIT {
         @Test
         void aHitIsOneRedisRoundTrip() {
             get("/ttl/rt");
-            try (Jedis j = redis.admin()) {
-                // the miss answers the client first and stores (and drops its lock) right after
-                await().atMost(Duration.ofSeconds(10)).until(() -> !j.exists("rsf:cache:{/ttl/rt}#lock"));
-            }
+            settled("/ttl/rt");
             redis.resetStats();
             assertThat(xCache(get("/ttl/rt"))).isEqualTo("HIT");
             Map<String, Long> stats = redis.commandStats();

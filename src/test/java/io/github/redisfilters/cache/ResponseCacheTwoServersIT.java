@@ -68,6 +68,29 @@ class ResponseCacheTwoServersIT {
     }
 
     @Test
+    void aServerThatLastSawNoVaryStillFindsTheRightVariantStoredByAnother() {
+        Http.get(jetty.uri("/ttl/mixed")); // jetty learns: this URL does not vary
+        try (var j = redis.admin()) {
+            // a miss answers first and stores right after; wait for the store before purging
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !j.exists("rsf:cache:{/ttl/mixed}#lock"));
+        }
+        ResponseCache.from(jetty.servletContext()).purgeUrl("/ttl/mixed");
+        CacheTestApp.origin = (req, resp, n) -> {
+            resp.setHeader("Vary", "Accept-Language");
+            resp.getWriter().print(req.getHeader("Accept-Language") + "-" + n);
+        };
+        Http.get(tomcat.uri("/ttl/mixed"), "Accept-Language", "en");
+        Http.get(tomcat.uri("/ttl/mixed"), "Accept-Language", "fr");
+        HttpResponse<String> fr = Http.get(jetty.uri("/ttl/mixed"), "Accept-Language", "fr");
+        assertThat(fr.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(fr.body()).isEqualTo("fr-3");
+        HttpResponse<String> en = Http.get(jetty.uri("/ttl/mixed"), "Accept-Language", "en");
+        assertThat(en.body()).isEqualTo("en-2");
+        assertThat(calls.get()).isEqualTo(3);
+    }
+
+    @Test
     void concurrentMissesOnBothServersRenderTheOriginOnce() throws Exception {
         CacheTestApp.origin = (req, resp, n) -> {
             try {
