@@ -71,6 +71,15 @@ final class CacheStore {
         return new LookupPlan(urlKey, List.of(utf8(keys.base(urlKey)), utf8(keys.lock(urlKey))), args);
     }
 
+    /**
+     * The hit path for a URL known not to vary: a plain {@code GET} of the base key, which holds
+     * either the entry or (if the URL started varying) a variants record.
+     */
+    byte[] getBase(String urlKey) {
+        byte[] key = utf8(keys.base(urlKey));
+        return redis.call(j -> j.get(key));
+    }
+
     LookupResult lookup(LookupPlan plan) {
         Object reply = redis.evalBinary(LOOKUP, plan.keys(), plan.args());
         List<?> list = (List<?>) reply;

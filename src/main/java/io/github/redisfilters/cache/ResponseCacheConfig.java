@@ -35,7 +35,8 @@ import java.util.Set;
  * <tr><td>cacheStatusHeader</td><td>{@code X-Cache}</td><td>name of the HIT/MISS/STALE/BYPASS header; {@code none} = off</td></tr>
  * <tr><td>tagHeader</td><td>{@code Cache-Tag}</td><td>response header naming tags (comma-separated); stripped before sending; {@code none} = off</td></tr>
  * <tr><td>shareAuthorized</td><td>{@code false}</td><td>let requests with {@code Authorization} or a session use the shared cache</td></tr>
- * <tr><td>sessionCookies</td><td>{@code JSESSIONID}</td><td>cookie names that mark a request as having a session</td></tr>
+ * <tr><td>sessionCookies</td><td>{@code JSESSIONID, SESSION}</td><td>cookie names that mark a request as having a
+ *     session (the container's and RedisSessionFilter's); a requested session id counts too</td></tr>
  * <tr><td>generateEtag</td><td>{@code true}</td><td>give stored 200 responses without a validator a strong {@code ETag} (SHA-256 of the body)</td></tr>
  * <tr><td>coalesceMisses</td><td>{@code true}</td><td>concurrent misses for one URL render the origin once, across servers</td></tr>
  * <tr><td>lockTimeout</td><td>{@code 5s}</td><td>lifetime of the miss lock (an origin slower than this lets one more render start)</td></tr>
@@ -339,7 +340,7 @@ public final class ResponseCacheConfig {
         private String cacheStatusHeader = "X-Cache";
         private String tagHeader = "Cache-Tag";
         private boolean shareAuthorized;
-        private List<String> sessionCookies = List.of("JSESSIONID");
+        private List<String> sessionCookies = List.of("JSESSIONID", "SESSION");
         private boolean generateEtag = true;
         private boolean coalesceMisses = true;
         private Duration lockTimeout = Duration.ofSeconds(5);
@@ -411,7 +412,10 @@ public final class ResponseCacheConfig {
             return this;
         }
 
-        /** Cookie names marking a session (default {@code JSESSIONID}). */
+        /**
+         * Cookie names marking a session (default {@code JSESSIONID, SESSION}: the container's and
+         * the session filter's). A request whose {@code getRequestedSessionId()} is set counts too.
+         */
         public Builder sessionCookies(List<String> names) {
             for (String n : names) {
                 if (n == null || n.isBlank() || !n.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {

@@ -46,8 +46,9 @@ import java.util.concurrent.locks.LockSupport;
  * share responses unless {@code shareAuthorized} is set. With Redis down it serves from the
  * origin (failure mode open, the default). See {@link ResponseCacheConfig} for every init-param.
  *
- * <p>A hit costs one Redis round trip (one script reading the entry, and the variants record
- * when the response has {@code Vary}); a miss costs that plus one write.
+ * <p>A hit costs one Redis round trip: a plain {@code GET} for a URL this server saw without
+ * {@code Vary}, else one script reading the variants record and the variant. A miss costs that
+ * plus one write (and one lock round trip on the plain-GET path).
  */
 public class ResponseCacheFilter implements Filter {
     static final String KIND = "cache";
@@ -317,13 +318,27 @@ public class ResponseCacheFilter implements Filter {
         }
 
         /**
-         * One lookup round trip. Sends only the request headers this URL was last seen to vary on
-         * (usually none), or every header when that is unknown; a second round trip happens only
+         * One lookup round trip. For a URL this server saw without {@code Vary} that is one plain
+         * {@code GET} (a miss then takes the lock in a second one: it is going to the origin
+         * anyway). Otherwise one script call carrying only the request headers the URL was last
+         * seen to vary on, or every header when that is unknown; a second round trip happens only
          * when the URL started varying on a header that was not sent.
          */
         private CacheStore.LookupResult lookupOnce() {
             List<String> hint = varyHints.get(urlKey);
             long ttl = config.lockTimeout().toMillis();
+            if (hint != null && hint.isEmpty()) {
+                byte[] stored = store.getBase(urlKey);
+                if (stored != null && stored.length > 0 && stored[0] == EntryCodec.MAGIC) {
+                    return new CacheStore.LookupResult(stored, false, List.of(), false);
+                }
+                if (stored == null) {
+                    boolean lock = lockToken != null && store.tryLock(urlKey, lockToken, ttl);
+                    return new CacheStore.LookupResult(null, lock, null, false);
+                }
+                hint = null; // it varies now: ask the script, with every header
+                varyHints.remove(urlKey);
+            }
             CacheStore.LookupResult r = store.lookup(store.planLookup(urlKey,
                     hint == null ? varyInputs(req) : varyInputs(req, hint), hint == null, lockToken, ttl));
             if (r.retryWithAllHeaders()) {
@@ -601,6 +616,9 @@ public class ResponseCacheFilter implements Filter {
     }
 
     private boolean hasSession(HttpServletRequest req) {
+        if (req.getRequestedSessionId() != null) {
+            return true; // whatever the cookie is called (or a URL-rewritten id)
+        }
         Cookie[] cookies = req.getCookies();
         if (cookies != null) {
             for (Cookie c : cookies) {
