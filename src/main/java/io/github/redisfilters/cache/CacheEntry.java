@@ -1,7 +1,6 @@
 package io.github.redisfilters.cache;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One stored response: what the codec writes to Redis. Times are epoch milliseconds from the
@@ -32,13 +31,5 @@ record CacheEntry(int status, long storedAtMillis, long initialAgeSeconds, long 
             }
         }
         return null;
-    }
-
-    boolean hasHeader(String name) {
-        return header(name) != null;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -15,7 +15,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
@@ -23,8 +22,6 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -242,7 +238,7 @@ public class ResponseCacheFilter implements Filter {
             this.rule = rule;
             this.facts = new CachePolicy.RequestFacts(req.getMethod(), req.getHeader("Authorization") != null,
                     hasSession(req), CacheControl.parse(req.getHeaders("Cache-Control")),
-                    containsToken(req.getHeaders("Pragma"), "no-cache"));
+                    RequestHeaders.containsToken(req.getHeaders("Pragma"), "no-cache"));
         }
 
         void run() throws IOException, ServletException {
@@ -340,10 +336,10 @@ public class ResponseCacheFilter implements Filter {
                 varyHints.remove(urlKey);
             }
             CacheStore.LookupResult r = store.lookup(store.planLookup(urlKey,
-                    hint == null ? varyInputs(req) : varyInputs(req, hint), hint == null, lockToken, ttl));
+                    hint == null ? RequestHeaders.varyInputs(req) : RequestHeaders.varyInputs(req, hint), hint == null, lockToken, ttl));
             if (r.retryWithAllHeaders()) {
                 varyHints.remove(urlKey);
-                r = store.lookup(store.planLookup(urlKey, varyInputs(req), true, lockToken, ttl));
+                r = store.lookup(store.planLookup(urlKey, RequestHeaders.varyInputs(req), true, lockToken, ttl));
             }
             if (r.varyNames() != null) {
                 rememberVary(urlKey, r.varyNames());
@@ -413,7 +409,7 @@ public class ResponseCacheFilter implements Filter {
             }
             Stored stored = prepare(capture);
             if (stored != null && !capture.released() && stored.entry.status() == 200
-                    && CachePolicy.notModified(stored.entry, list(req.getHeaders("If-None-Match")),
+                    && CachePolicy.notModified(stored.entry, RequestHeaders.list(req.getHeaders("If-None-Match")),
                             req.getHeader("If-Modified-Since"))) {
                 capture.discard();
                 serve(stored.entry, "MISS", config.clock().millis());
@@ -469,7 +465,7 @@ public class ResponseCacheFilter implements Filter {
                 capture.setHeader("ETag", "\"" + sha256(body) + "\"");
             }
             List<CacheEntry.Header> headers = storedHeaders(capture, d.strippedHeaders());
-            List<String> vary = varyNames(capture.headerValues("Vary"));
+            List<String> vary = RequestHeaders.varyNames(capture.headerValues("Vary"));
             CacheEntry entry = new CacheEntry(capture.getStatus(), now, d.initialAgeSeconds(), d.freshnessMillis(),
                     d.swrMillis(), d.sieMillis(), d.mustRevalidate(), headers, body);
             return new Stored(entry, vary, d.retentionMillis(), capture.tags());
@@ -481,7 +477,7 @@ public class ResponseCacheFilter implements Filter {
             }
             try {
                 rememberVary(urlKey, stored.vary);
-                store.store(urlKey, stored.vary, varyInputs(req, stored.vary), EntryCodec.encode(stored.entry),
+                store.store(urlKey, stored.vary, RequestHeaders.varyInputs(req, stored.vary), EntryCodec.encode(stored.entry),
                         stored.retentionMillis,
                         token(), locked ? lockToken : null, stored.tags);
                 locked = false;
@@ -528,7 +524,7 @@ public class ResponseCacheFilter implements Filter {
 
         /** Writes a stored response: headers, computed Age, status header, then 304 / HEAD / body. */
         private void serve(CacheEntry e, String label, long now) throws IOException {
-            boolean notModified = e.status() == 200 && CachePolicy.notModified(e, list(req.getHeaders("If-None-Match")),
+            boolean notModified = e.status() == 200 && CachePolicy.notModified(e, RequestHeaders.list(req.getHeaders("If-None-Match")),
                     req.getHeader("If-Modified-Since"));
             res.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED : e.status());
             for (CacheEntry.Header h : e.headers()) {
@@ -646,73 +642,6 @@ public class ResponseCacheFilter implements Filter {
         varyHints.put(urlKey, names);
     }
 
-    /** The named (lower-case) request headers, absent ones as "" exactly as the scripts treat them. */
-    private static Map<String, String> varyInputs(HttpServletRequest req, List<String> names) {
-        if (names.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> out = new TreeMap<>();
-        for (String name : names) {
-            Enumeration<String> values = req.getHeaders(name);
-            String joined = null;
-            while (values != null && values.hasMoreElements()) {
-                String v = values.nextElement().trim();
-                joined = joined == null ? v : joined + ", " + v;
-            }
-            out.put(name, joined == null ? "" : joined);
-        }
-        return out;
-    }
-
-    /** Lower-case request header names to their values joined with ", " (RFC 9110 §5.3), the Vary inputs. */
-    private static Map<String, String> varyInputs(HttpServletRequest req) {
-        Map<String, String> out = new TreeMap<>();
-        Enumeration<String> names = req.getHeaderNames();
-        while (names != null && names.hasMoreElements()) {
-            String name = names.nextElement();
-            String lower = name.toLowerCase(Locale.ROOT);
-            Enumeration<String> values = req.getHeaders(name);
-            String joined = null;
-            while (values.hasMoreElements()) {
-                String v = values.nextElement().trim();
-                joined = joined == null ? v : joined + ", " + v;
-            }
-            out.merge(lower, joined == null ? "" : joined, (a, b) -> a + ", " + b);
-        }
-        return out;
-    }
-
-    /** Lower-case, sorted, de-duplicated field names of the Vary header values. */
-    private static List<String> varyNames(List<String> varyHeaders) {
-        Set<String> names = new java.util.TreeSet<>();
-        for (String v : varyHeaders) {
-            for (String n : v.split(",")) {
-                if (!n.isBlank()) {
-                    names.add(n.trim().toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return List.copyOf(names);
-    }
-
-    private static boolean containsToken(Enumeration<String> values, String token) {
-        if (values == null) {
-            return false;
-        }
-        for (String v : Collections.list(values)) {
-            for (String t : v.split(",")) {
-                if (t.trim().equalsIgnoreCase(token)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static List<String> list(Enumeration<String> e) {
-        return e == null ? List.of() : Collections.list(e);
-    }
-
     /**
      * A lock-owner token or a variants nonce: unique, not secret (nobody gains from guessing it), so
      * a thread-local generator is enough and keeps SecureRandom off the hit path.
@@ -727,44 +656,6 @@ public class ResponseCacheFilter implements Filter {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Hides the client's validators from the origin on a cacheable miss, so the origin renders a
-     * full, storable response; the filter answers the condition itself from what it stores.
-     */
-    private static final class UnconditionalRequest extends HttpServletRequestWrapper {
-        private static final Set<String> HIDDEN = Set.of("if-none-match", "if-modified-since");
-
-        UnconditionalRequest(HttpServletRequest request) {
-            super(request);
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return HIDDEN.contains(name.toLowerCase(Locale.ROOT)) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return HIDDEN.contains(name.toLowerCase(Locale.ROOT)) ? Collections.emptyEnumeration() : super.getHeaders(name);
-        }
-
-        @Override
-        public long getDateHeader(String name) {
-            return HIDDEN.contains(name.toLowerCase(Locale.ROOT)) ? -1 : super.getDateHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaderNames() {
-            List<String> names = new ArrayList<>();
-            for (String n : Collections.list(super.getHeaderNames())) {
-                if (!HIDDEN.contains(n.toLowerCase(Locale.ROOT))) {
-                    names.add(n);
-                }
-            }
-            return Collections.enumeration(names);
         }
     }
 }
