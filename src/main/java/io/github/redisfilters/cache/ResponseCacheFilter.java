@@ -62,6 +62,8 @@ public class ResponseCacheFilter implements Filter {
     private CacheStore store;
     private CacheKeys keys;
     private ServletAnnotations annotations;
+    /** Per servlet name: whether it was ever seen to go async (see validation in {@code Exchange.run}). */
+    private final Map<String, Boolean> wentAsync = new java.util.concurrent.ConcurrentHashMap<>();
     /** Vary names last seen per URL key on this server: lets a lookup send only those headers. */
     private final Map<String, List<String>> varyHints = new java.util.concurrent.ConcurrentHashMap<>();
     private FilterMetrics metrics;
@@ -130,6 +132,12 @@ public class ResponseCacheFilter implements Filter {
     private ResponseCacheConfig.Rule ruleFor(HttpServletRequest req) {
         Optional<ResponseCacheConfig.Rule> own = annotations.ruleFor(req);
         return own.isPresent() ? own.get() : config.ruleFor(appPath(req));
+    }
+
+    private static String servletName(HttpServletRequest req) {
+        var mapping = req.getHttpServletMapping();
+        String name = mapping == null ? null : mapping.getServletName();
+        return name == null ? "" : name;
     }
 
     private static String appPath(HttpServletRequest req) {
@@ -271,6 +279,12 @@ public class ResponseCacheFilter implements Filter {
                 return;
             }
             CacheEntry stale = null;
+            // a stored response the origin can validate instead of rendering it again (§4.3.1); only
+            // for servlets seen to answer synchronously: an async 304 would pass straight through to a
+            // client that sent no condition
+            CacheEntry validatable = entry != null && entry.status() == 200
+                    && Boolean.FALSE.equals(wentAsync.get(servletName(req)))
+                    && (entry.header("ETag") != null || entry.header("Last-Modified") != null) ? entry : null;
             if (entry != null) {
                 CachePolicy.Reuse reuse = CachePolicy.reuse(entry, now, rule.mode(), facts);
                 switch (reuse) {
@@ -310,7 +324,7 @@ public class ResponseCacheFilter implements Filter {
                 chain.doFilter(req, res); // HEAD cannot fill the cache: it has no body
                 return;
             }
-            fetch(stale);
+            fetch(stale, validatable);
         }
 
         /**
@@ -368,11 +382,12 @@ public class ResponseCacheFilter implements Filter {
             return null;
         }
 
-        private void fetch(CacheEntry stale) throws IOException, ServletException {
+        private void fetch(CacheEntry stale, CacheEntry validatable) throws IOException, ServletException {
             CapturingResponse capture = new CapturingResponse(res, config.maxEntrySize(), config.tagHeader());
             capture.holdServerErrors(stale != null);
+            UnconditionalRequest originRequest = new UnconditionalRequest(req, validatable);
             try {
-                chain.doFilter(new UnconditionalRequest(req), capture);
+                chain.doFilter(originRequest, capture);
             } catch (IOException | ServletException | RuntimeException e) {
                 if (stale != null && !capture.released()) {
                     capture.discard();
@@ -383,6 +398,7 @@ public class ResponseCacheFilter implements Filter {
                 unlock();
                 throw e;
             }
+            wentAsync.merge(servletName(req), req.isAsyncStarted(), Boolean::logicalOr);
             if (req.isAsyncStarted()) {
                 // the async thread writes later: let everything through now and store the copy on completion
                 capture.release();
@@ -398,6 +414,11 @@ public class ResponseCacheFilter implements Filter {
                     }
                     public void onStartAsync(AsyncEvent event) { }
                 });
+                return;
+            }
+            if (originRequest.conditional() && !capture.released()
+                    && capture.getStatus() == HttpServletResponse.SC_NOT_MODIFIED) {
+                revalidated(validatable, capture);
                 return;
             }
             if (stale != null && !capture.released()
@@ -417,6 +438,56 @@ public class ResponseCacheFilter implements Filter {
                 capture.finish();
             }
             save(stored);
+        }
+
+        /**
+         * The origin confirmed the stored response (304): update its headers from the 304
+         * (RFC 9111 §4.3.4), serve it, and store it with a fresh lifetime when still storable.
+         */
+        private void revalidated(CacheEntry stored, CapturingResponse capture) throws IOException {
+            capture.discard();
+            metrics.increment("revalidated");
+            long now = config.clock().millis();
+            List<CacheEntry.Header> merged = new ArrayList<>();
+            Map<String, List<String>> update = capture.heldHeaders();
+            for (CacheEntry.Header h : stored.headers()) {
+                if (!update.containsKey(h.name()) || HOP_BY_HOP.contains(h.name().toLowerCase(Locale.ROOT))) {
+                    merged.add(h);
+                }
+            }
+            for (Map.Entry<String, List<String>> h : update.entrySet()) {
+                if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                    for (String v : h.getValue()) {
+                        merged.add(new CacheEntry.Header(h.getKey(), v));
+                    }
+                }
+            }
+            CachePolicy.StoreDecision d = CachePolicy.storeDecision(rule.mode(), rule.ttl(),
+                    rule.staleWhileRevalidateOr(config.staleWhileRevalidate()),
+                    rule.staleIfErrorOr(config.staleIfError()), facts, 200, name -> {
+                        List<String> values = new ArrayList<>();
+                        for (CacheEntry.Header h : merged) {
+                            if (h.name().equalsIgnoreCase(name)) {
+                                values.add(h.value());
+                            }
+                        }
+                        return values;
+                    }, now);
+            if (!d.store()) {
+                unlock();
+                serve(stored, "HIT", now);
+                return;
+            }
+            CacheEntry refreshed = new CacheEntry(200, now, d.initialAgeSeconds(), d.freshnessMillis(), d.swrMillis(),
+                    d.sieMillis(), d.mustRevalidate(), List.copyOf(merged), stored.body());
+            serve(refreshed, "HIT", now);
+            List<String> vary = new ArrayList<>();
+            for (CacheEntry.Header h : merged) {
+                if (h.name().equalsIgnoreCase("Vary")) {
+                    vary.add(h.value());
+                }
+            }
+            save(new Stored(refreshed, RequestHeaders.varyNames(vary), d.retentionMillis(), capture.tags()));
         }
 
         private void completeAsync(CapturingResponse capture) {

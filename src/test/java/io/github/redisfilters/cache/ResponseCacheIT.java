@@ -340,6 +340,49 @@ class ResponseCacheIT {
     }
 
     @Nested
+    class Rfc9111_4_3_Validation {
+        CacheTestApp.Origin validating(String cacheControl) {
+            return (req, resp, n) -> {
+                resp.setHeader("Cache-Control", cacheControl);
+                resp.setHeader("ETag", "\"v1\"");
+                if ("\"v1\"".equals(req.getHeader("If-None-Match"))) {
+                    resp.setStatus(304);
+                    return;
+                }
+                resp.getWriter().print("full-" + n);
+            };
+        }
+
+        @Test
+        void aStaleEntryIsValidatedWithTheOriginAndRefreshedBy304() {
+            origin(validating("max-age=10, stale-while-revalidate=60"));
+            get("/std/val");
+            settled("/std/val");
+            clock.advanceSeconds(20);
+            HttpResponse<String> validated = get("/std/val");
+            assertThat(validated.statusCode()).isEqualTo(200);
+            assertThat(validated.body()).isEqualTo("full-1");
+            assertThat(calls.get()).as("the origin was asked, and answered 304").isEqualTo(2);
+            settled("/std/val");
+            HttpResponse<String> fresh = get("/std/val");
+            assertThat(xCache(fresh)).isEqualTo("HIT");
+            assertThat(fresh.headers().firstValue("Age")).as("the 304 restarted its lifetime").hasValue("0");
+            assertThat(calls.get()).isEqualTo(2);
+        }
+
+        @Test
+        void aClientReloadIsValidatedRatherThanRendered() {
+            origin(validating("max-age=60"));
+            get("/std/reload");
+            settled("/std/reload");
+            HttpResponse<String> reload = get("/std/reload", "Cache-Control", "no-cache");
+            assertThat(reload.statusCode()).isEqualTo(200);
+            assertThat(reload.body()).isEqualTo("full-1");
+            assertThat(calls.get()).isEqualTo(2);
+        }
+    }
+
+    @Nested
     class Rfc9111_4_4_Invalidation {
         @Test
         void unsafeRequestsInvalidateTheTargetLocationAndConfiguredPrefixes() {
