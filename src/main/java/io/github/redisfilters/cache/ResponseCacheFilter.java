@@ -115,10 +115,13 @@ public class ResponseCacheFilter implements Filter {
         }
         String method = req.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            chain.doFilter(req, res);
-            if (!method.equals("OPTIONS") && !method.equals("TRACE")) {
-                invalidateAfterUnsafe(req, res);
+            if (method.equals("OPTIONS") || method.equals("TRACE")) {
+                chain.doFilter(req, res);
+                return;
             }
+            InvalidatingResponse wrapped = new InvalidatingResponse(res, () -> invalidateNow(req, res));
+            chain.doFilter(req, wrapped);
+            invalidateAfterUnsafe(req, wrapped);
             return;
         }
         ResponseCacheConfig.Rule rule = ruleFor(req);
@@ -147,11 +150,11 @@ public class ResponseCacheFilter implements Filter {
 
     // ----- invalidation (RFC 9111 §4.4)
 
-    private void invalidateAfterUnsafe(HttpServletRequest req, HttpServletResponse res) {
+    private void invalidateAfterUnsafe(HttpServletRequest req, InvalidatingResponse wrapped) {
         if (req.isAsyncStarted()) {
             req.getAsyncContext().addListener(new AsyncListener() {
                 public void onComplete(AsyncEvent event) {
-                    invalidateNow(req, res);
+                    wrapped.finish();
                 }
                 public void onTimeout(AsyncEvent event) { }
                 public void onError(AsyncEvent event) { }
@@ -159,7 +162,7 @@ public class ResponseCacheFilter implements Filter {
             });
             return;
         }
-        invalidateNow(req, res);
+        wrapped.finish();
     }
 
     private void invalidateNow(HttpServletRequest req, HttpServletResponse res) {
