@@ -1,0 +1,35 @@
+-- Cache lookup in one round trip.
+-- KEYS[1] base key: an entry ('E'...) or a variants record 'V<nonce>\n<name>\n<name>...'
+-- KEYS[2] miss lock key (same hash tag)
+-- ARGV[1] lock token ('' = do not lock on a miss), ARGV[2] lock ttl in ms
+-- ARGV[3] 'a' when ARGV[4..] hold every request header, 'n' when only the names the caller
+--         expects the URL to vary on (learnt from earlier answers)
+-- ARGV[4..] request headers as lower-case name, value pairs (the Vary inputs)
+-- Returns {entry or nil, 1 if the lock was taken else 0, the Vary names ('' = none) or nil when
+--          there is no entry, 1 when the caller must ask again with every header else 0}
+local record = redis.call('GET', KEYS[1])
+local entry = record
+local names = false
+if record and string.byte(record, 1) == 86 then
+  local nl = string.find(record, '\n', 2, true)
+  local headers = {}
+  for i = 4, #ARGV - 1, 2 do headers[ARGV[i]] = ARGV[i + 1] end
+  local parts = {}
+  for name in string.gmatch(string.sub(record, nl + 1), '[^\n]+') do
+    local value = headers[name]
+    if value == nil then
+      if ARGV[3] == 'n' then return {false, 0, false, 1} end
+      value = ''
+    end
+    parts[#parts + 1] = name .. ':' .. value
+  end
+  names = string.sub(record, nl + 1)
+  entry = redis.call('GET', KEYS[1] .. '#' .. string.sub(record, 2, nl - 1) .. ':' .. redis.sha1hex(table.concat(parts, '\n')))
+elseif record then
+  names = ''
+end
+local locked = 0
+if not entry and ARGV[1] ~= '' then
+  if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then locked = 1 end
+end
+return {entry, locked, names, 0}

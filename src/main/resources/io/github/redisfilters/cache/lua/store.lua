@@ -1,0 +1,39 @@
+-- Stores one entry and releases the miss lock in one round trip.
+-- KEYS[1] base key, KEYS[2] miss lock key (same hash tag)
+-- ARGV[1] encoded entry, ARGV[2] ttl ms, ARGV[3] lower-case Vary names joined by '\n' ('' = no Vary)
+-- ARGV[4] nonce for a new variants record, ARGV[5] lock token to release ('' = none)
+-- ARGV[6..] request headers as lower-case name, value pairs (the Vary inputs)
+local function variant_key(base_key, record, from)
+  local nl = string.find(record, '\n', 2, true)
+  local headers = {}
+  for i = from, #ARGV - 1, 2 do headers[ARGV[i]] = ARGV[i + 1] end
+  local parts = {}
+  for name in string.gmatch(string.sub(record, nl + 1), '[^\n]+') do
+    parts[#parts + 1] = name .. ':' .. (headers[name] or '')
+  end
+  return base_key .. '#' .. string.sub(record, 2, nl - 1) .. ':' .. redis.sha1hex(table.concat(parts, '\n'))
+end
+
+local ttl = tonumber(ARGV[2])
+if ARGV[3] == '' then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+else
+  -- Reuse the record (and so its nonce) while the Vary list is unchanged; a new nonce makes every
+  -- variant stored under an older or purged record unreachable, so a purge never resurrects them.
+  local record = redis.call('GET', KEYS[1])
+  local keep = ttl
+  local reuse = false
+  if record and string.byte(record, 1) == 86 then
+    local nl = string.find(record, '\n', 2, true)
+    if nl and string.sub(record, nl + 1) == ARGV[3] then
+      reuse = true
+      local left = redis.call('PTTL', KEYS[1])
+      if left > keep then keep = left end
+    end
+  end
+  if not reuse then record = 'V' .. ARGV[4] .. '\n' .. ARGV[3] end
+  redis.call('SET', KEYS[1], record, 'PX', keep)
+  redis.call('SET', variant_key(KEYS[1], record, 6), ARGV[1], 'PX', ttl)
+end
+if ARGV[5] ~= '' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end
+return 1
