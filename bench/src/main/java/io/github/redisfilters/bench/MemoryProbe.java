@@ -54,6 +54,9 @@ public final class MemoryProbe {
         }
         List<String> out = new ArrayList<>();
         try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
+            // the probe runs last: start from an empty keyspace so that expiring keys of the load
+            // runs do not blur the deltas (loaded scripts survive FLUSHALL)
+            redis.flushAll();
             MemoryProbe p = new MemoryProbe(port, redis);
             if (variants.contains("ratelimit-fixed")) {
                 out.add(p.http("rate limit, fixed window", "1k client addresses (X-Forwarded-For via trusted proxy)",

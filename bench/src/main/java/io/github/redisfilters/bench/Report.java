@@ -208,8 +208,13 @@ public final class Report {
             double m = median(r);
             String verdict = m >= need ? (min(r) >= need ? "**met**" : "met on median, not in every round")
                     : (max(r) >= need ? "missed on median (met in some rounds)" : "**missed**");
+            String extra = "";
+            if (ref.equals("origin-20ms") && tput.containsKey("bare")) {
+                extra = String.format(Locale.ROOT, "; ceiling on this machine (bare ÷ origin): %.1f×",
+                        median(pairedRatios(tput.get("bare"), tput.get(ref))));
+            }
             sb.append("| ").append(t[0]).append(" | ").append(String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", m, min(r), max(r)))
-                    .append(" | ").append(verdict).append(" |\n");
+                    .append(extra).append(" | ").append(verdict).append(" |\n");
         }
         if (lat.containsKey("origin-20ms") && lat.containsKey("cache-hit-20ms-origin")) {
             double o = lat.get("origin-20ms").get(0).p50();
