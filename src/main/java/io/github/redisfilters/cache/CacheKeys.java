@@ -1,6 +1,10 @@
 package io.github.redisfilters.cache;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -16,8 +20,15 @@ import java.util.List;
  *   &lt;prefix&gt;cache:{/api/products?page=2}#lock         miss-coalescing lock
  *   &lt;prefix&gt;cache:tag:{product-42}                    set of base keys carrying a tag
  * </pre>
+ *
+ * <p>URL keys and tags longer than {@value #MAX_KEY_PART} characters keep their first
+ * {@value #KEPT_PART} characters followed by {@code ~} and the SHA-256 of the whole, so a hostile
+ * URL cannot create an unbounded key (prefix purges still match on the kept part).
  */
 final class CacheKeys {
+    static final int MAX_KEY_PART = 256;
+    static final int KEPT_PART = 160;
+
     private final String prefix;
     private final boolean sortQuery;
     private final List<String> ignoredQueryParameters;
@@ -78,7 +89,7 @@ final class CacheKeys {
     }
 
     String base(String urlKey) {
-        return prefix + "{" + escapeBraces(urlKey) + "}";
+        return prefix + "{" + bounded(escapeBraces(urlKey)) + "}";
     }
 
     String lock(String urlKey) {
@@ -86,13 +97,25 @@ final class CacheKeys {
     }
 
     String tag(String tag) {
-        return prefix + "tag:{" + escapeBraces(tag) + "}";
+        return prefix + "tag:{" + bounded(escapeBraces(tag)) + "}";
     }
 
     /** {@code SCAN MATCH} pattern of every key whose URL key starts with {@code pathPrefix}. */
     String scanPattern(String pathPrefix) {
         String escaped = escapeBraces(pathPrefix).replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
         return escapeGlob(prefix) + "{" + escaped + "*";
+    }
+
+    static String bounded(String part) {
+        if (part.length() <= MAX_KEY_PART) {
+            return part;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(part.getBytes(StandardCharsets.UTF_8));
+            return part.substring(0, KEPT_PART) + "~" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String escapeGlob(String s) {

@@ -37,12 +37,10 @@ final class AllFiltersApp {
 
     static AppSetup setup(String redisUrl, Map<String, String> extraContextParams) {
         return ctx -> {
-            ctx.setInitParameter("redisUrl", redisUrl);
-            ctx.setInitParameter("keyPrefix", "faults:");
-            ctx.setInitParameter("redisConnectTimeout", "300ms");
-            ctx.setInitParameter("redisSocketTimeout", "300ms");
-            ctx.setInitParameter("redisRetryInterval", "200ms");
-            extraContextParams.forEach(ctx::setInitParameter);
+            Map<String, String> params = new java.util.HashMap<>(Map.of("redisUrl", redisUrl, "keyPrefix", "faults:",
+                    "redisConnectTimeout", "300ms", "redisSocketTimeout", "300ms", "redisRetryInterval", "200ms"));
+            params.putAll(extraContextParams); // setInitParameter never overrides, so merge first
+            params.forEach(ctx::setInitParameter);
             filter(ctx, "session", RedisSessionFilter.class, Map.of(), "/*");
             filter(ctx, "rateLimit", RateLimitFilter.class, Map.of("rules", "/api/** 1000000/1m fixed by ip"), "/api/*");
             filter(ctx, "jwt", JwtBlacklistFilter.class, Map.of(), "/api/*");
