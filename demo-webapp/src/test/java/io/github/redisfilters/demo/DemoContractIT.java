@@ -87,6 +87,8 @@ class DemoContractIT {
         assertThat(second.headers().firstValue("X-Cache")).as("stored via Jetty, hit on Tomcat").hasValue("HIT");
         assertThat(second.body()).isEqualTo(first.body());
         assertThat(second.headers().firstValue("Age")).isPresent();
+        assertThat(second.headers().allValues("X-RateLimit-Remaining")).as("the hit carries this request's own count, once")
+                .hasSize(1).isNotEqualTo(first.headers().allValues("X-RateLimit-Remaining"));
 
         HttpResponse<String> list = Http.get(servers.tomcat("/api/products"), "X-Forwarded-For", client);
         assertThat(list.statusCode()).isEqualTo(200);
@@ -151,10 +153,12 @@ class DemoContractIT {
         HttpResponse<String> none = Http.get(servers.jetty("/api/me"), "X-Forwarded-For", client);
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(none.headers().firstValue("X-RateLimit-Limit")).as("limit headers on errors too").hasValue("100");
         for (String bad : new String[] {"abc", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9."}) {
             HttpResponse<String> r = Http.get(servers.tomcat("/api/me"), "Authorization", "Bearer " + bad, "X-Forwarded-For", client);
             assertThat(r.statusCode()).as(bad).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+            assertThat(r.headers().firstValue("X-RateLimit-Remaining")).isPresent();
         }
     }
 
