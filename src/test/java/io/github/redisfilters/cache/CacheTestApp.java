@@ -8,12 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** The application the cache ITs run: one scripted origin servlet, an async one, annotated ones. */
 final class CacheTestApp {
@@ -36,30 +31,6 @@ final class CacheTestApp {
     static void reset() {
         origin = DEFAULT;
         calls.set(0);
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_800_000_000_000L);
-
-        void advanceSeconds(long s) {
-            millis.addAndGet(s * 1000);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
     }
 
     static void install(ServletContext ctx, ResponseCacheConfig config) {

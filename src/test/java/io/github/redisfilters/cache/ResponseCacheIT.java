@@ -4,6 +4,7 @@ import static io.github.redisfilters.cache.CacheTestApp.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.redisfilters.testing.MutableClock;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisProcess;
@@ -27,7 +28,7 @@ import redis.clients.jedis.Jedis;
 class ResponseCacheIT {
     static RedisProcess redis;
     static ServletContainer app;
-    static final CacheTestApp.MutableClock clock = new CacheTestApp.MutableClock();
+    static final MutableClock clock = new MutableClock(1_800_000_000_000L);
 
     @Parameter
     ContainerKind kind;

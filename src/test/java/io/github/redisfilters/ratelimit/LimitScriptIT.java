@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

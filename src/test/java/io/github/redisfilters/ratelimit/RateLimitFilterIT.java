@@ -7,6 +7,7 @@ import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
+import io.github.redisfilters.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;

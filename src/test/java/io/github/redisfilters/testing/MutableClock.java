@@ -1,4 +1,4 @@
-package io.github.redisfilters.ratelimit;
+package io.github.redisfilters.testing;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,18 +7,22 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock tests move by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private final AtomicLong millis;
 
-    MutableClock(long epochMillis) {
+    public MutableClock(long epochMillis) {
         this.millis = new AtomicLong(epochMillis);
     }
 
-    void set(long epochMillis) {
+    public void set(long epochMillis) {
         millis.set(epochMillis);
     }
 
-    void advance(long ms) {
+    public void advanceSeconds(long seconds) {
+        millis.addAndGet(seconds * 1000);
+    }
+
+    public void advance(long ms) {
         millis.addAndGet(ms);
     }
 
