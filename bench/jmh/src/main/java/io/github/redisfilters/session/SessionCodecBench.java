@@ -16,8 +16,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Session codec hot spots: encoding and decoding typical attribute values (a user name, a counter,
- * a small cart list) with the JDK-serialization codec (allow-list checked) and the JSON codec.
+ * Session hot spots: encoding and decoding typical attribute values (a user name, a counter, a
+ * small cart list) with the JDK-serialization codec (allow-list checked) and the JSON codec, and
+ * the session-id format check every request with a session cookie makes.
  *
  * <p>Run: {@code cd bench/jmh && mvn -o -B -q package && java -cp "target/classes:target/lib/*" org.openjdk.jmh.Main SessionCodecBench}
  */
@@ -39,6 +40,13 @@ public class SessionCodecBench {
     private byte[] jsonUser;
     private byte[] jsonCounter;
     private byte[] jsonCart;
+
+    private final String sessionId = new SessionIds().next();
+
+    @Benchmark
+    public boolean sessionIdWellFormed() {
+        return SessionIds.wellFormed(sessionId);
+    }
 
     @Setup
     public void setup() {
