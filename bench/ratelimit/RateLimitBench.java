@@ -28,7 +28,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * HTTP load benchmark of RateLimitFilter against a hand-written filter that makes exactly one
  * EVALSHA per request (a minimal fixed-window INCR + PEXPIRE script), in the same run, on Jetty
  * with a real Redis; wrk generates the load. Variants run in alternating rounds; medians are
- * reported. Run with bench/run.sh.
+ * reported. Run with bench/ratelimit/run.sh.
  */
 public class RateLimitBench {
     static final String INCR = "local c = redis.call('INCR', KEYS[1]) "
