@@ -126,6 +126,25 @@ class SharedRedisClientIT {
     }
 
     @Test
+    void readonlyRepliesAfterADemotionCountAsAnOutageNotAsBadCommands() {
+        // a client left pointing at a node that became a replica (failover without Sentinel) gets READONLY
+        try (RedisProcess replica = RedisProcess.start("--replicaof", "127.0.0.1", String.valueOf(redis.port()))) {
+            SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().url(replica.url())
+                    .retryInterval(Duration.ofMillis(100)).build());
+            try {
+                for (int i = 0; i < 3; i++) {
+                    assertThatThrownBy(() -> c.call(j -> j.set("k", "v")))
+                            .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("READONLY");
+                }
+                assertThat(c.breaker().state()).as("READONLY opens the breaker like an outage")
+                        .isEqualTo(CircuitBreaker.State.OPEN);
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndRefusesLaterCalls() {
         SharedRedisClient c = client();
         c.call(j -> j.ping());
