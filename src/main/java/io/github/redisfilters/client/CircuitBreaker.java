@@ -56,6 +56,13 @@ public final class CircuitBreaker {
     }
 
     void onSuccess() {
+        // the common case writes nothing: no shared cache line is dirtied on every Redis call
+        if (state.get() == State.CLOSED) {
+            if (consecutiveFailures.get() != 0) {
+                consecutiveFailures.set(0);
+            }
+            return;
+        }
         consecutiveFailures.set(0);
         State previous = state.getAndSet(State.CLOSED);
         if (previous != State.CLOSED) {

@@ -55,10 +55,17 @@ public final class CidrRange {
 
     /** True when the raw address bytes lie inside this range. */
     public boolean contains(byte[] address) {
-        if (address.length != network.length) {
+        if (address == null || address.length != network.length) {
             return false;
         }
-        return Arrays.equals(mask(address, prefix), network);
+        int full = prefix / 8;
+        for (int i = 0; i < full; i++) {
+            if (address[i] != network[i]) {
+                return false;
+            }
+        }
+        int rest = prefix % 8;
+        return rest == 0 || (byte) (address[full] & (0xFF << (8 - rest))) == network[full];
     }
 
     /**
@@ -76,30 +83,66 @@ public final class CidrRange {
         if (a.isEmpty() || a.length() > 45) {
             return null;
         }
-        boolean v6 = a.indexOf(':') >= 0;
+        if (a.indexOf(':') < 0) {
+            return ipv4(a);
+        }
         for (int i = 0; i < a.length(); i++) {
             char c = a.charAt(i);
-            boolean ok = (c >= '0' && c <= '9') || c == '.' || (v6 && (c == ':' || (c >= 'a' && c <= 'f')
-                    || (c >= 'A' && c <= 'F')));
+            boolean ok = (c >= '0' && c <= '9') || c == '.' || c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
             if (!ok) {
-                return null;
-            }
-        }
-        if (!v6) {
-            String[] parts = a.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
-            }
-            for (String p : parts) {
-                if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
-                    return null;
-                }
+                return null; // no zone ids, no host names: never a DNS lookup
             }
         }
         try {
             return InetAddress.getByName(a).getAddress();
         } catch (UnknownHostException e) {
             return null;
+        }
+    }
+
+    /**
+     * Dotted-quad IPv4 (decimal, 1-3 digits per part, leading zeros read as decimal like
+     * {@link InetAddress} does), parsed by hand: this runs on every rate-limited request.
+     */
+    private static byte[] ipv4(String a) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i < a.length(); i++) {
+            char c = a.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return null;
+                }
+                value = value * 10 + (c - '0');
+            } else if (c == '.' && digits > 0 && part < 3) {
+                if (value > 255) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                return null;
+            }
+        }
+        if (part != 3 || digits == 0 || value > 255) {
+            return null;
+        }
+        out[3] = (byte) value;
+        return out;
+    }
+
+    /** Canonical text of raw address bytes: dotted quad, or eight lower-case hex groups for IPv6 (as {@link InetAddress#getHostAddress()}). */
+    public static String format(byte[] address) {
+        if (address.length == 4) {
+            return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "." + (address[3] & 0xFF);
+        }
+        try {
+            return InetAddress.getByAddress(address).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv4 or IPv6 address: " + address.length + " bytes", e);
         }
     }
 

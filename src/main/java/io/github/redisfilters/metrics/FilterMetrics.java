@@ -22,12 +22,17 @@ public final class FilterMetrics {
 
     /** Adds one to {@code name}. */
     public void increment(String name) {
-        counters.computeIfAbsent(name, n -> new LongAdder()).increment();
+        counter(name).increment();
     }
 
     /** Adds {@code delta} to {@code name}. */
     public void add(String name, long delta) {
-        counters.computeIfAbsent(name, n -> new LongAdder()).add(delta);
+        counter(name).add(delta);
+    }
+
+    private LongAdder counter(String name) {
+        LongAdder a = counters.get(name); // lock-free once the counter exists
+        return a != null ? a : counters.computeIfAbsent(name, n -> new LongAdder());
     }
 
     /** Current value, 0 if never counted. */

@@ -51,6 +51,7 @@ public class RateLimitFilter implements Filter {
     private LimitPlanner planner;
     private RedisLimiter limiter;
     private RateLimitHeaders headers;
+    private Map<String, String[]> counterNames;
 
     /** For web.xml / {@code @WebFilter}: configured from init-params. */
     public RateLimitFilter() {
@@ -78,6 +79,11 @@ public class RateLimitFilter implements Filter {
         planner = new LimitPlanner(runtime.keyPrefix(), keys, config.missingKey());
         limiter = new RedisLimiter(runtime.redis(), config.clock());
         headers = new RateLimitHeaders(config.headers());
+        Map<String, String[]> names = new java.util.HashMap<>();
+        for (Rule r : rules) {
+            names.put(r.name(), new String[] {"allowed." + r.name(), "limited." + r.name()});
+        }
+        counterNames = names;
     }
 
     /** The effective configuration (including annotation rules); null before {@code init}. */
@@ -148,14 +154,26 @@ public class RateLimitFilter implements Filter {
     }
 
     private void count(FilterMetrics metrics, Decision d) {
-        String verdict = d.admitted() ? "allowed" : "limited";
-        metrics.increment(verdict);
-        Set<String> seen = new LinkedHashSet<>();
-        for (Decision.Outcome o : d.outcomes()) {
-            if (seen.add(o.rule().name())) {
-                metrics.increment(verdict + "." + o.rule().name());
+        boolean admitted = d.admitted();
+        metrics.increment(admitted ? "allowed" : "limited");
+        List<Decision.Outcome> outcomes = d.outcomes();
+        for (int i = 0; i < outcomes.size(); i++) {
+            Rule rule = outcomes.get(i).rule();
+            if (!countedBefore(outcomes, i, rule)) {
+                String[] names = counterNames.get(rule.name());
+                metrics.increment(admitted ? names[0] : names[1]);
             }
         }
+    }
+
+    /** True when an earlier outcome belongs to the same rule (each rule is counted once per request). */
+    private static boolean countedBefore(List<Decision.Outcome> outcomes, int i, Rule rule) {
+        for (int j = 0; j < i; j++) {
+            if (outcomes.get(j).rule() == rule) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<Rule> matching(HttpServletRequest request) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,21 +62,19 @@ final class RedisLimiter {
 
     /** @throws RedisUnavailableException when Redis cannot answer */
     Decision check(LimitPlan plan) {
-        Map<String, List<LimitPlan.Check>> groups = new LinkedHashMap<>();
+        Collection<List<LimitPlan.Check>> groups = groups(plan.checks());
         List<LimitPlan.Check> tokenBuckets = new ArrayList<>();
         for (LimitPlan.Check c : plan.checks()) {
             if (c.policy().algorithm() == Algorithm.TOKEN_BUCKET) {
                 tokenBuckets.add(c);
-            } else {
-                groups.computeIfAbsent(cluster ? c.hashTag() : "", k -> new ArrayList<>()).add(c);
             }
         }
         List<Decision.Outcome> outcomes = new ArrayList<>();
         List<Consumed> consumed = new ArrayList<>();
         boolean admitted = true;
         long now = -1;
-        for (List<LimitPlan.Check> group : groups.values()) {
-            String id = node + Long.toString(sequence.incrementAndGet(), 36);
+        for (List<LimitPlan.Check> group : groups) {
+            String id = hasLog(group) ? node + Long.toString(sequence.incrementAndGet(), 36) : "";
             List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group, id));
             now = ((Number) reply.get(1)).longValue();
             for (int i = 0; i < group.size(); i++) {
@@ -106,6 +105,40 @@ final class RedisLimiter {
             refund(consumed);
         }
         return new Decision(admitted, now, outcomes);
+    }
+
+    /**
+     * The scripted checks in groups sent as one script call each: all of them in one group, except
+     * on Cluster where each client key (hash tag) is its own group. Token buckets are left out.
+     */
+    private Collection<List<LimitPlan.Check>> groups(List<LimitPlan.Check> checks) {
+        boolean simple = true;
+        String tag = checks.isEmpty() ? null : checks.get(0).hashTag();
+        for (LimitPlan.Check c : checks) {
+            if (c.policy().algorithm() == Algorithm.TOKEN_BUCKET || (cluster && !c.hashTag().equals(tag))) {
+                simple = false;
+                break;
+            }
+        }
+        if (simple) {
+            return checks.isEmpty() ? List.of() : List.of(checks); // the common case: no copies
+        }
+        Map<String, List<LimitPlan.Check>> groups = new LinkedHashMap<>();
+        for (LimitPlan.Check c : checks) {
+            if (c.policy().algorithm() != Algorithm.TOKEN_BUCKET) {
+                groups.computeIfAbsent(cluster ? c.hashTag() : "", k -> new ArrayList<>()).add(c);
+            }
+        }
+        return groups.values();
+    }
+
+    private static boolean hasLog(List<LimitPlan.Check> group) {
+        for (LimitPlan.Check c : group) {
+            if (c.policy().algorithm() == Algorithm.SLIDING_LOG) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Decision.Outcome tryBucket(LimitPlan.Check c, long now) {
@@ -195,9 +228,10 @@ final class RedisLimiter {
         args.add(clock == null ? "" : Long.toString(clock.millis()));
         args.add(id);
         for (LimitPlan.Check c : group) {
-            args.add(c.policy().algorithm().code);
-            args.add(Long.toString(c.policy().limit()));
-            args.add(Long.toString(c.policy().window().toMillis()));
+            Policy p = c.policy();
+            args.add(p.algorithm().code);
+            args.add(p.limitText());
+            args.add(p.windowMillisText());
         }
         return args;
     }

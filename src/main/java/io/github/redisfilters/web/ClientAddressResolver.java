@@ -27,14 +27,15 @@ public final class ClientAddressResolver {
     /** The client address as a normalised literal (never null; the peer address as a last resort). */
     public String resolve(HttpServletRequest request) {
         String peer = request.getRemoteAddr();
-        if (trustedProxies.isEmpty() || !isTrusted(peer)) {
-            return normalise(peer);
+        byte[] peerBytes = CidrRange.literal(peer);
+        if (trustedProxies.isEmpty() || !isTrusted(peerBytes)) {
+            return peerBytes == null ? (peer == null ? "unknown" : peer) : CidrRange.format(peerBytes);
         }
         List<String> hops = forwardedHops(request);
-        String candidate = peer;
+        byte[] candidate = peerBytes;
         for (int i = hops.size() - 1; i >= 0 && hops.size() - i <= MAX_HOPS; i--) {
-            String hop = hops.get(i);
-            if (CidrRange.literal(hop) == null) {
+            byte[] hop = CidrRange.literal(hops.get(i));
+            if (hop == null) {
                 break; // garbage or obfuscated identifier: stop at the last address we trust
             }
             candidate = hop;
@@ -42,16 +43,15 @@ public final class ClientAddressResolver {
                 break;
             }
         }
-        return normalise(candidate);
+        return CidrRange.format(candidate);
     }
 
-    private boolean isTrusted(String address) {
-        byte[] b = CidrRange.literal(address);
-        if (b == null) {
+    private boolean isTrusted(byte[] address) {
+        if (address == null) {
             return false;
         }
         for (CidrRange r : trustedProxies) {
-            if (r.contains(b)) {
+            if (r.contains(address)) {
                 return true;
             }
         }
@@ -101,16 +101,12 @@ public final class ClientAddressResolver {
         return hop;
     }
 
-    /** Canonical text of a literal address (IPv6 compressed and lower-case); input returned if not literal. */
+    /** Canonical text of a literal address (see {@link CidrRange#format}); the input itself if it is not a literal. */
     public static String normalise(String address) {
         byte[] b = CidrRange.literal(address);
         if (b == null) {
             return address == null ? "unknown" : address;
         }
-        try {
-            return java.net.InetAddress.getByAddress(b).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return address;
-        }
+        return CidrRange.format(b);
     }
 }

@@ -35,4 +35,26 @@ class CidrRangeTest {
         assertThatThrownBy(() -> CidrRange.parse("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CidrRange.parse("host.example/8")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void hostBitsOfNonByteAlignedPrefixes() {
+        CidrRange r = CidrRange.parse("192.168.4.0/22");
+        assertThat(r.contains("192.168.7.255")).isTrue();
+        assertThat(r.contains("192.168.8.0")).isFalse();
+        assertThat(r.contains("192.168.3.255")).isFalse();
+        assertThat(CidrRange.parse("2001:db8::/33").contains("2001:db8:7fff::1")).isTrue();
+        assertThat(CidrRange.parse("2001:db8::/33").contains("2001:db8:8000::1")).isFalse();
+    }
+
+    @Test
+    void ipv4IsParsedStrictlyAndFormattedCanonically() {
+        for (String bad : new String[] {"1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.4.5", "1.2.3.1234", "1.2.3.-4", "1.2.3.4 5",
+                "", " ", "1.2.3.", "0x1.2.3.4", "١.2.3.4"}) {
+            assertThat(CidrRange.literal(bad)).as(bad).isNull();
+        }
+        assertThat(CidrRange.format(CidrRange.literal(" 10.0.0.255 "))).isEqualTo("10.0.0.255");
+        // leading zeros are decimal, as java.net.InetAddress reads them; the canonical form drops them
+        assertThat(CidrRange.format(CidrRange.literal("010.001.000.009"))).isEqualTo("10.1.0.9");
+        assertThat(CidrRange.format(CidrRange.literal("[2001:DB8:0:0::1]"))).isEqualTo("2001:db8:0:0:0:0:0:1");
+    }
 }
