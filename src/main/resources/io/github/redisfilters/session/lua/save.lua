@@ -47,10 +47,12 @@ if ARGV[5] == 'set' then
   end
 end
 if m > 0 then
-  redis.call('PEXPIRE', key, m * 1000)
+  -- the same slack as load.lua's touch granularity, so a skipped touch never expires it early
+  local g = math.min(1000, m * 100)
+  redis.call('PEXPIRE', key, m * 1000 + g)
   if redis.call('HEXISTS', key, '#p') == 1 then
     local x = tonumber(redis.call('HGET', key, '#x') or '0') or 0
-    if x < now + m * 1000 then
+    if x < now + m * 1000 + g then
       redis.call('HSET', key, '#x', now + 2 * m * 1000)
       refresh = 1
     end
