@@ -43,6 +43,10 @@ final class JdkSerializationCodec implements SessionAttributeCodec {
     @Override
     public byte[] encode(Object value) {
         check(value);
+        byte[] fast = SerialForms.encode(value);
+        if (fast != null) {
+            return fast;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
@@ -54,6 +58,10 @@ final class JdkSerializationCodec implements SessionAttributeCodec {
 
     @Override
     public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+        Object fast = SerialForms.decode(bytes); // java.lang value types: always allowed
+        if (fast != null) {
+            return fast;
+        }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
