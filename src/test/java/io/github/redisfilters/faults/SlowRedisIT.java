@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -109,10 +110,11 @@ class SlowRedisIT {
 
             Burst burst = Burst.fire(app, f, 60, 30);
             SharedRedisClient client = SharedRedisClient.all(app.servletContext()).get(0);
-            LOG.info("DEBUG SLEEP 3 s, pool {} x {} wait, socket timeout {}: {} requests, slowest {} ms, all answered in {} ms;"
+            LOG.info("DEBUG SLEEP 3 s, pool {} x {} wait, socket timeout {}: {} requests, slowest {} ms {}, all answered in {} ms;"
                     + " peak pool waiters {}, peak threads inside Jedis {}; breaker {} (opened {}x); statuses {}",
-                    POOL_SIZE, POOL_WAIT, SOCKET_TIMEOUT, burst.count(), burst.slowestMs, burst.totalMs, burst.peakWaiters.get(),
-                    burst.peakInJedis.get(), client.breaker().state(), client.breaker().openings(), burst.histogram());
+                    POOL_SIZE, POOL_WAIT, SOCKET_TIMEOUT, burst.count(), burst.slowestMs, burst.slowestByKind, burst.totalMs,
+                    burst.peakWaiters.get(), burst.peakInJedis.get(), client.breaker().state(), client.breaker().openings(),
+                    burst.histogram());
             assertThat(sleep.get(30, TimeUnit.SECONDS)).isEqualTo("OK");
             burst.assertFailureModes(f);
             assertThat(client.breaker().openings()).as("the stall opened the breaker").isGreaterThanOrEqualTo(1);
@@ -149,9 +151,9 @@ class SlowRedisIT {
             Burst burst = Burst.fire(app, f, 60, 30);
             SharedRedisClient client = SharedRedisClient.all(app.servletContext()).get(0);
             LOG.info("endless Lua script (busy-reply-threshold 100 ms), pool {} x {} wait, socket timeout {}: {} requests,"
-                    + " slowest {} ms, all answered in {} ms; peak pool waiters {}, peak threads inside Jedis {}; breaker {}"
+                    + " slowest {} ms {}, all answered in {} ms; peak pool waiters {}, peak threads inside Jedis {}; breaker {}"
                     + " (opened {}x); statuses {}", POOL_SIZE, POOL_WAIT, SOCKET_TIMEOUT, burst.count(), burst.slowestMs,
-                    burst.totalMs, burst.peakWaiters.get(), burst.peakInJedis.get(), client.breaker().state(),
+                    burst.slowestByKind, burst.totalMs, burst.peakWaiters.get(), burst.peakInJedis.get(), client.breaker().state(),
                     client.breaker().openings(), burst.histogram());
             burst.assertFailureModes(f);
             assertThat(client.breaker().openings()).as("BUSY opened the breaker").isGreaterThanOrEqualTo(1);
@@ -195,6 +197,7 @@ class SlowRedisIT {
         final Map<Kind, ConcurrentLinkedQueue<HttpResponse<String>>> responses = new EnumMap<>(Kind.class);
         final AtomicInteger peakWaiters = new AtomicInteger();
         final AtomicInteger peakInJedis = new AtomicInteger();
+        final Map<Kind, AtomicLong> slowestByKind = new EnumMap<>(Kind.class);
         long slowestMs;
         long totalMs;
 
@@ -202,6 +205,7 @@ class SlowRedisIT {
             Burst b = new Burst();
             for (Kind k : Kind.values()) {
                 b.responses.put(k, new ConcurrentLinkedQueue<>());
+                b.slowestByKind.put(k, new AtomicLong());
             }
             SharedRedisClient client = SharedRedisClient.all(app.servletContext()).get(0);
             AtomicBoolean sampling = new AtomicBoolean(true);
@@ -222,7 +226,9 @@ class SlowRedisIT {
                 took.add(pool.submit(() -> {
                     long t = System.nanoTime();
                     b.responses.get(k).add(f.send(app, k, n));
-                    return (System.nanoTime() - t) / 1_000_000L;
+                    long ms = (System.nanoTime() - t) / 1_000_000L;
+                    b.slowestByKind.get(k).accumulateAndGet(ms, Math::max);
+                    return ms;
                 }));
             }
             pool.shutdown();
