@@ -38,6 +38,9 @@ public final class SharedRedisClient {
     static final String REGISTRY_ATTRIBUTE = SharedRedisClient.class.getName() + ".registry";
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedRedisClient.class);
+    /** First and longest pause between attempts of a command Redis Cluster answered {@code TRYAGAIN}. */
+    private static final long TRYAGAIN_FIRST_PAUSE_MILLIS = 2;
+    private static final long TRYAGAIN_MAX_PAUSE_MILLIS = 50;
 
     private final RedisSettings settings;
     private final CircuitBreaker breaker;
@@ -108,6 +111,15 @@ public final class SharedRedisClient {
     /**
      * Runs {@code op} against Redis through the breaker.
      *
+     * <p>A Redis Cluster {@code TRYAGAIN} (a multi-key command while the keys' slot is being
+     * migrated and they are split between two nodes; Redis ran nothing) is not an outage: {@code op}
+     * is run again after a short pause, for up to the socket timeout, and only then does the
+     * caller get a {@link RedisUnavailableException} (the filter's failure mode). {@code op} must
+     * therefore be safe to re-run from its start when one of its commands answers {@code TRYAGAIN}.
+     * In this library only multi-key commands can (single-key ones follow {@code ASK} instead),
+     * and each is the whole of its operation: a script call (its {@code EVALSHA} or {@code EVAL}
+     * fallback ran nothing when it answers) or an {@code MGET}.
+     *
      * @throws RedisUnavailableException when the breaker is open, Redis cannot be reached, a
      *                                   command times out or Redis answers with an error
      */
@@ -125,23 +137,44 @@ public final class SharedRedisClient {
             breaker.onFailure(e);
             throw new RedisUnavailableException("cannot create the Redis client: " + e.getMessage(), e);
         }
-        try {
-            T result = op.apply(j);
-            breaker.onSuccess();
-            return result;
-        } catch (JedisDataException e) {
-            if (isUnavailability(e)) {
+        long deadline = System.nanoTime() + settings.socketTimeout().toNanos();
+        for (long pauseMillis = TRYAGAIN_FIRST_PAUSE_MILLIS; ; pauseMillis = Math.min(2 * pauseMillis, TRYAGAIN_MAX_PAUSE_MILLIS)) {
+            try {
+                T result = op.apply(j);
+                breaker.onSuccess();
+                return result;
+            } catch (JedisDataException e) {
+                if (isUnavailability(e)) {
+                    breaker.onFailure(e);
+                } else {
+                    breaker.onSuccess(); // Redis answered; the command itself was wrong, or must wait
+                    if (isTryAgain(e) && System.nanoTime() + pauseMillis * 1_000_000L - deadline < 0 && pause(pauseMillis)) {
+                        continue;
+                    }
+                }
+                throw new RedisUnavailableException("Redis error: " + e.getMessage(), e);
+            } catch (RedisUnavailableException e) {
                 breaker.onFailure(e);
-            } else {
-                breaker.onSuccess(); // Redis answered; the command itself was wrong
+                throw e;
+            } catch (RuntimeException e) {
+                breaker.onFailure(e);
+                throw new RedisUnavailableException("Redis call failed: " + e, e);
             }
-            throw new RedisUnavailableException("Redis error: " + e.getMessage(), e);
-        } catch (RedisUnavailableException e) {
-            breaker.onFailure(e);
-            throw e;
-        } catch (RuntimeException e) {
-            breaker.onFailure(e);
-            throw new RedisUnavailableException("Redis call failed: " + e, e);
+        }
+    }
+
+    private static boolean isTryAgain(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("TRYAGAIN");
+    }
+
+    /** False when interrupted (the interrupt is kept for the container). */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -181,7 +214,7 @@ public final class SharedRedisClient {
     private static boolean isUnavailability(JedisDataException e) {
         String m = e.getMessage();
         return m != null && (m.startsWith("READONLY") || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
-                || m.startsWith("CLUSTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("BUSY")
+                || m.startsWith("CLUSTERDOWN") || m.startsWith("BUSY")
                 || m.startsWith("NOREPLICAS"));
     }
 

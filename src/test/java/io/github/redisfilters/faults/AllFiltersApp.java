@@ -36,13 +36,18 @@ final class AllFiltersApp {
     }
 
     static AppSetup setup(String redisUrl, Map<String, String> extraContextParams) {
+        return setup(redisUrl, extraContextParams, Map.of("rules", "/api/** 1000000/1m fixed by ip"));
+    }
+
+    /** As {@link #setup(String, Map)}, with the rate-limit filter's own init-params (its rules) given. */
+    static AppSetup setup(String redisUrl, Map<String, String> extraContextParams, Map<String, String> rateLimitParams) {
         return ctx -> {
             Map<String, String> params = new java.util.HashMap<>(Map.of("redisUrl", redisUrl, "keyPrefix", "faults:",
                     "redisConnectTimeout", "300ms", "redisSocketTimeout", "300ms", "redisRetryInterval", "200ms"));
             params.putAll(extraContextParams); // setInitParameter never overrides, so merge first
             params.forEach(ctx::setInitParameter);
             filter(ctx, "session", RedisSessionFilter.class, Map.of(), "/*");
-            filter(ctx, "rateLimit", RateLimitFilter.class, Map.of("rules", "/api/** 1000000/1m fixed by ip"), "/api/*");
+            filter(ctx, "rateLimit", RateLimitFilter.class, rateLimitParams, "/api/*");
             filter(ctx, "jwt", JwtBlacklistFilter.class, Map.of(), "/api/*");
             filter(ctx, "cache", ResponseCacheFilter.class, Map.of("rules", "/api/products/** 60s"), "/api/*");
             ctx.addServlet("api", new Api()).addMapping("/api/*");
