@@ -52,6 +52,7 @@ public class RateLimitFilter implements Filter {
     private RedisLimiter limiter;
     private RateLimitHeaders headers;
     private Map<String, String[]> counterNames;
+    private boolean servletRules;
 
     /** For web.xml / {@code @WebFilter}: configured from init-params. */
     public RateLimitFilter() {
@@ -84,6 +85,7 @@ public class RateLimitFilter implements Filter {
             names.put(r.name(), new String[] {"allowed." + r.name(), "limited." + r.name()});
         }
         counterNames = names;
+        servletRules = rules.stream().anyMatch(r -> r.servletName() != null);
     }
 
     /** The effective configuration (including annotation rules); null before {@code init}. */
@@ -182,7 +184,7 @@ public class RateLimitFilter implements Filter {
             path = path + request.getPathInfo();
         }
         String servlet = null;
-        HttpServletMapping mapping = request.getHttpServletMapping();
+        HttpServletMapping mapping = servletRules ? request.getHttpServletMapping() : null;
         if (mapping != null) {
             servlet = mapping.getServletName();
         }
