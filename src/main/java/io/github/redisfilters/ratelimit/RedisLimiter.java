@@ -42,8 +42,8 @@ import java.util.function.Function;
  * denied is read from the bucket's per-bandwidth state. Rules are separate buckets, asked in turn.
  * When a later step denies, what earlier steps took is given back: the scripted policies' hits
  * by {@code refund.lua}, earlier buckets' tokens by Bucket4j's {@code addTokens(1)} (capped at
- * capacity). So a denied request consumes nothing; that costs one more round trip per earlier
- * step, on denials only.
+ * capacity). So a denied request consumes nothing; that costs one script call or one
+ * compare-and-swap per earlier step, on denials only.
  */
 final class RedisLimiter {
     static final LuaScript CHECK = LuaScript.fromResource(RedisLimiter.class, "lua/check.lua");
