@@ -22,7 +22,9 @@ public enum Algorithm {
     SLIDING_COUNTER("c", "sliding-counter"),
     /**
      * Token bucket ({@code token-bucket}) through Bucket4j's Jedis integration: capacity
-     * {@code limit}, refilled greedily at {@code limit} per window.
+     * {@code limit}, refilled greedily at {@code limit} per window. The token-bucket policies of
+     * one rule are one bucket per client, one bandwidth each: a request takes a token from all of
+     * them or from none.
      */
     TOKEN_BUCKET("t", "token-bucket");
 

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *   Algorithms: {@code fixed}, {@code sliding} (default; exact log), {@code sliding-counter},
  *   {@code token-bucket}. Keys: {@code ip} (default), {@code principal}, {@code session},
  *   {@code header:Name}, {@code custom}.</td></tr>
- * <tr><td>rulesFile</td><td>none</td><td>JSON rules file, {@code classpath:x.json} or a path; added after {@code rules}</td></tr>
+ * <tr><td>rulesFile</td><td>none</td><td>JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}) rules file, {@code classpath:x.json} or a path; added after {@code rules}</td></tr>
  * <tr><td>trustedProxies</td><td>none</td><td>CIDR list of proxies whose {@code X-Forwarded-For}/{@code Forwarded} is believed</td></tr>
  * <tr><td>ipv6Prefix</td><td>64</td><td>IPv6 clients are counted per network of this prefix length (1–128)</td></tr>
  * <tr><td>missingKey</td><td>ip</td><td>when a request lacks a rule's key: {@code ip} (count by address) or {@code reject} (401)</td></tr>
@@ -100,7 +100,8 @@ public final class RateLimitConfig {
         ClassLoader loader = filterConfig.getServletContext().getClassLoader();
         b.rules.addAll(p.get("rules", List.of(), "rules in the form " + RuleParser.SYNTAX, RuleParser::parseAll));
         if (p.raw("rulesFile").isPresent()) {
-            b.rules.addAll(p.get("rulesFile", List.of(), "a readable JSON rules file (classpath:rules.json or a path)",
+            b.rules.addAll(p.get("rulesFile", List.of(),
+                    "a readable JSON or YAML rules file (classpath:rules.json, classpath:rules.yaml or a path)",
                     loc -> RulesFile.load(loc, loader)));
         }
         b.trustedProxies(p.cidrs("trustedProxies", List.of()));
@@ -210,7 +211,7 @@ public final class RateLimitConfig {
             return this;
         }
 
-        /** Adds the rules of a JSON rules file ({@code classpath:} or a path). */
+        /** Adds the rules of a JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}) file ({@code classpath:} or a path). */
         public Builder rulesFile(String location) {
             rules.addAll(RulesFile.load(location, Thread.currentThread().getContextClassLoader()));
             return this;

@@ -1,8 +1,13 @@
 package io.github.redisfilters.ratelimit;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketState;
+import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
@@ -22,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * Executes a {@link LimitPlan} against Redis and returns the {@link Decision}.
@@ -31,9 +37,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * slot, so checks whose clients differ (e.g. one rule by IP, another by API key) are sent per
  * client key, stopping at the first denial; on standalone and Sentinel there is always one call.
  * Token-bucket policies are delegated to Bucket4j (its compare-and-swap protocol: a read and a
- * conditional write per attempt) after the scripted policies admitted the request. When such a
- * later step denies, the hits already taken are given back ({@code refund.lua}), so a denied
- * request consumes nothing; that costs one more round trip, on denials only.
+ * conditional write per attempt) after the scripted policies admitted the request. The
+ * token-bucket policies of one rule share one bucket per client, with one bandwidth per policy,
+ * so Bucket4j takes a token from all of them or from none in one compare-and-swap; which policy
+ * denied is read from the bucket's per-bandwidth state. Rules are separate buckets, asked in turn.
+ * When a later step denies, what earlier steps took is given back: the scripted policies' hits
+ * by {@code refund.lua}, earlier buckets' tokens by Bucket4j's {@code addTokens(1)} (capped at
+ * capacity). So a denied request consumes nothing; that costs one script call or one
+ * compare-and-swap per earlier step, on denials only.
  */
 final class RedisLimiter {
     static final LuaScript CHECK = LuaScript.fromResource(RedisLimiter.class, "lua/check.lua");
@@ -44,7 +55,7 @@ final class RedisLimiter {
     private final boolean cluster;
     private final String node = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
     private final AtomicLong sequence = new AtomicLong();
-    private final Map<Policy, BucketConfiguration> bucketConfigs = new ConcurrentHashMap<>();
+    private final Map<List<Policy>, BucketShape> bucketShapes = new ConcurrentHashMap<>();
     private volatile ProxyManager<byte[]> buckets;
     private final Clock wall;
     private final ReentrantLock[] stripes = new ReentrantLock[64];
@@ -63,9 +74,12 @@ final class RedisLimiter {
     /** @throws RedisUnavailableException when Redis cannot answer */
     Decision check(LimitPlan plan) {
         Collection<List<LimitPlan.Check>> groups = groups(plan.checks());
-        List<LimitPlan.Check> tokenBuckets = new ArrayList<>();
+        List<LimitPlan.Check> tokenBuckets = null;
         for (LimitPlan.Check c : plan.checks()) {
             if (c.policy().algorithm() == Algorithm.TOKEN_BUCKET) {
+                if (tokenBuckets == null) {
+                    tokenBuckets = new ArrayList<>();
+                }
                 tokenBuckets.add(c);
             }
         }
@@ -91,18 +105,21 @@ final class RedisLimiter {
         if (now < 0) {
             now = wall.millis();
         }
-        if (admitted) {
-            for (LimitPlan.Check c : tokenBuckets) {
-                Decision.Outcome o = tryBucket(c, now);
-                outcomes.add(o);
-                if (!o.admitted()) {
-                    admitted = false;
-                    break;
-                }
-            }
+        if (admitted && tokenBuckets != null) {
+            admitted = tryBuckets(tokenBuckets, now, outcomes);
         }
         if (!admitted && !consumed.isEmpty()) {
             refund(consumed);
+            // the consumed groups' outcomes come first: report them as if this request had not come
+            int given = 0;
+            for (Consumed c : consumed) {
+                given += c.group().size();
+            }
+            for (int i = 0; i < given; i++) {
+                Decision.Outcome o = outcomes.get(i);
+                outcomes.set(i, new Decision.Outcome(o.rule(), o.policy(), o.admitted(),
+                        Math.min(o.policy().limit(), o.remaining() + 1), o.resetAtMillis()));
+            }
         }
         return new Decision(admitted, now, outcomes);
     }
@@ -141,27 +158,126 @@ final class RedisLimiter {
         return false;
     }
 
-    private Decision.Outcome tryBucket(LimitPlan.Check c, long now) {
-        Policy p = c.policy();
-        BucketConfiguration conf = bucketConfigs.computeIfAbsent(p, x -> BucketConfiguration.builder()
-                .addLimit(l -> l.capacity(x.limit()).refillGreedy(x.limit(), x.window())).build());
-        // Bucket4j's Jedis integration is compare-and-swap: GET, then a conditional write that fails
-        // and is retried when another client wrote in between. On a hot key, concurrent requests of
-        // one server would mostly retry each other into pool and socket timeouts (which fail open),
-        // so they queue on a striped lock here and only the servers contend with each other.
-        ReentrantLock lock = stripes[Math.floorMod(c.redisKey().hashCode(), stripes.length)];
-        ConsumptionProbe probe;
-        lock.lock();
-        try {
-            probe = redis.call(j -> proxyManager(j).builder()
-                    .build(c.redisKey().getBytes(StandardCharsets.UTF_8), () -> conf).tryConsumeAndReturnRemaining(1));
-        } finally {
-            lock.unlock();
+    /**
+     * Checks the token-bucket policies: one bucket per rule and client, holding one bandwidth per
+     * policy, so Bucket4j takes a token from all of them or from none in one compare-and-swap.
+     * Buckets are asked in order; when one denies, the earlier ones get their token back.
+     *
+     * @return whether every bucket admitted the request
+     */
+    private boolean tryBuckets(List<LimitPlan.Check> checks, long now, List<Decision.Outcome> outcomes) {
+        Map<List<Object>, List<LimitPlan.Check>> byRule = new LinkedHashMap<>();
+        for (LimitPlan.Check c : checks) {
+            byRule.computeIfAbsent(List.of(c.rule(), c.hashTag()), k -> new ArrayList<>()).add(c);
         }
-        long perToken = Math.max(1, p.window().toMillis() / p.limit());
-        long reset = probe.isConsumed() ? now + (probe.getRemainingTokens() < p.limit() ? perToken : 0)
-                : now + Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000L);
-        return new Decision.Outcome(c.rule(), p, probe.isConsumed(), probe.getRemainingTokens(), reset);
+        List<BucketRef> taken = new ArrayList<>();
+        List<Integer> takenAt = new ArrayList<>();
+        for (List<LimitPlan.Check> group : byRule.values()) {
+            BucketRef bucket = bucket(group);
+            VerboseResult<ConsumptionProbe> result = bucket.locked(b -> b.asVerbose().tryConsumeAndReturnRemaining(1));
+            boolean consumed = result.getValue().isConsumed();
+            int at = outcomes.size();
+            addOutcomes(group, result, consumed, now, outcomes);
+            if (!consumed) {
+                // Later buckets are not asked, so they lose nothing; earlier ones get their token back,
+                // and their outcomes show the state after that, as if this request had never come.
+                for (int i = 0; i < taken.size(); i++) {
+                    BucketRef earlier = taken.get(i);
+                    VerboseResult<?> back = earlier.locked(b -> b.asVerbose().addTokens(1)); // capped at capacity
+                    List<Decision.Outcome> redone = new ArrayList<>();
+                    addOutcomes(earlier.group(), back, true, now, redone);
+                    for (int k = 0; k < redone.size(); k++) {
+                        outcomes.set(takenAt.get(i) + k, redone.get(k));
+                    }
+                }
+                return false;
+            }
+            taken.add(bucket);
+            takenAt.add(at);
+        }
+        return true;
+    }
+
+    /** One outcome per policy of {@code group}, from the bucket state Bucket4j returned. */
+    private static void addOutcomes(List<LimitPlan.Check> group, VerboseResult<?> result, boolean consumed, long now,
+            List<Decision.Outcome> outcomes) {
+        BucketState state = result.getState();
+        Bandwidth[] bandwidths = result.getConfiguration().getBandwidths();
+        for (int i = 0; i < group.size(); i++) {
+            long tokens = state.getCurrentSize(i);
+            // Bucket4j keeps the fraction of the next token as roundingError / refillPeriodNanos
+            long nanos = tokens >= bandwidths[i].getCapacity() ? 0
+                    : (bandwidths[i].getRefillPeriodNanos() - state.getRoundingError(i)) / bandwidths[i].getRefillTokens();
+            long millis = (nanos + 999_999) / 1_000_000;
+            boolean admits = consumed || tokens >= 1;
+            outcomes.add(new Decision.Outcome(group.get(i).rule(), group.get(i).policy(), admits, tokens,
+                    now + (admits ? millis : Math.max(1, millis))));
+        }
+    }
+
+    /**
+     * The bucket of one rule's token-bucket policies for one client:
+     * {@code <prefix>ratelimit:{<client>}:<rule>:tb:<limit>/<window ms>[,…]}. The limits are part of
+     * the key because Bucket4j keeps the configuration a bucket was created with; a changed rule
+     * thus starts new, full buckets and the old ones expire, instead of carrying stale bandwidths.
+     */
+    private BucketRef bucket(List<LimitPlan.Check> group) {
+        List<Policy> policies = new ArrayList<>(group.size());
+        group.forEach(c -> policies.add(c.policy()));
+        BucketShape shape = bucketShapes.computeIfAbsent(policies, BucketShape::of);
+        LimitPlan.Check first = group.get(0);
+        String policyKey = first.redisKey(); // <prefix>ratelimit:{<client>}:<policy>:tb
+        String suffix = first.policy().name() + ":tb";
+        String base = policyKey.endsWith(suffix) ? policyKey.substring(0, policyKey.length() - suffix.length()) : policyKey + ":";
+        return new BucketRef(base + first.rule().name() + ":tb:" + shape.keySuffix(), shape.configuration(), group);
+    }
+
+    /** A bucket's configuration (one bandwidth per policy, in order) and what its key says of it. */
+    private record BucketShape(BucketConfiguration configuration, String keySuffix) {
+        static BucketShape of(List<Policy> policies) {
+            ConfigurationBuilder b = BucketConfiguration.builder();
+            StringBuilder suffix = new StringBuilder();
+            for (Policy p : policies) {
+                b.addLimit(l -> l.capacity(p.limit()).refillGreedy(p.limit(), p.window()));
+                suffix.append(suffix.isEmpty() ? "" : ",").append(p.limit()).append('/').append(p.window().toMillis());
+            }
+            return new BucketShape(b.build(), suffix.toString());
+        }
+    }
+
+    /** One bucket of this request, addressed by key, with the checks it answers for. */
+    private final class BucketRef {
+        private final byte[] key;
+        private final BucketConfiguration configuration;
+        private final List<LimitPlan.Check> group;
+        private final ReentrantLock lock;
+
+        BucketRef(String key, BucketConfiguration configuration, List<LimitPlan.Check> group) {
+            this.key = key.getBytes(StandardCharsets.UTF_8);
+            this.configuration = configuration;
+            this.group = group;
+            this.lock = stripes[Math.floorMod(key.hashCode(), stripes.length)];
+        }
+
+        List<LimitPlan.Check> group() {
+            return group;
+        }
+
+        /**
+         * Runs one operation on the bucket. Bucket4j's Jedis integration is compare-and-swap: GET,
+         * then a conditional write that fails and is retried when another client wrote in between.
+         * On a hot key, concurrent requests of one server would mostly retry each other into pool
+         * and socket timeouts (which fail open), so they queue on a striped lock here and only the
+         * servers contend with each other.
+         */
+        <T> T locked(Function<Bucket, T> operation) {
+            lock.lock();
+            try {
+                return redis.call(j -> operation.apply(proxyManager(j).builder().build(key, () -> configuration)));
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private ProxyManager<byte[]> proxyManager(redis.clients.jedis.UnifiedJedis j) {
@@ -228,10 +344,9 @@ final class RedisLimiter {
         args.add(clock == null ? "" : Long.toString(clock.millis()));
         args.add(id);
         for (LimitPlan.Check c : group) {
-            Policy p = c.policy();
-            args.add(p.algorithm().code);
-            args.add(p.limitText());
-            args.add(p.windowMillisText());
+            args.add(c.policy().algorithm().code);
+            args.add(c.policy().limitText());
+            args.add(c.policy().windowMillisText());
         }
         return args;
     }

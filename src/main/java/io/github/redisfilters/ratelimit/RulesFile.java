@@ -1,8 +1,21 @@
 package io.github.redisfilters.ratelimit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
+import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
 import io.github.redisfilters.config.Durations;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +24,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * Reads rules from a JSON file ({@code classpath:rules.json} or a file-system path):
+ * Reads rules from a JSON or YAML file ({@code classpath:rules.json}, {@code classpath:rules.yaml}
+ * or a file-system path):
  * <pre>{@code
  * {"rules": [
  *   {"name": "login", "methods": ["POST"], "paths": ["/api/auth/login"],
@@ -22,10 +38,44 @@ import java.util.Locale;
  *    "policies": [{"limit": 10, "window": "1s"}, {"name": "api-hourly", "limit": 1000, "window": "1h"}]}
  * ]}
  * }</pre>
- * Unknown fields are errors, like unknown init-params.
+ * The format follows the extension: {@code .json} is JSON, {@code .yaml} and {@code .yml} are YAML
+ * with the same schema; any other name is an error rather than a guess, so a file is never read
+ * in a format its author did not mean. Unknown fields are errors, like unknown init-params.
+ *
+ * <p>YAML is read by Jackson on SnakeYAML's event parser: tags never instantiate classes and
+ * aliases are never expanded. An alias ({@code *name}, including {@code <<: *name}) is refused with
+ * its line and column, because Jackson would otherwise read it as the plain string {@code name};
+ * this is also what makes "billion laughs" documents fail at their first alias. Both formats are
+ * limited to nesting depth {@value #MAX_DEPTH}; YAML also to {@value #MAX_CODE_POINTS} code points.
  */
 final class RulesFile {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The schema needs depth 5 (document, rules, rule, policies, policy); the rest is margin. */
+    static final int MAX_DEPTH = 16;
+    /** About a thousand times a large rules file. */
+    static final int MAX_CODE_POINTS = 1_000_000;
+
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
+    private static final ObjectMapper JSON = mapper(JsonFactory.builder().streamReadConstraints(LIMITS).build());
+    private static final YAMLFactory YAML_FACTORY = YAMLFactory.builder().streamReadConstraints(LIMITS)
+            .loaderOptions(loaderOptions()).build();
+    private static final ObjectMapper YAML = mapper(YAML_FACTORY);
+
+    /** How a rules file is written, chosen by its extension. */
+    enum Format {
+        JSON, YAML;
+
+        static Format of(String location) {
+            String lower = location.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".json")) {
+                return JSON;
+            }
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+                return YAML;
+            }
+            throw new IllegalArgumentException("rules file '" + location
+                    + "' must end in .json (JSON) or .yaml/.yml (YAML): the extension selects the format");
+        }
+    }
 
     record FileDoc(@JsonProperty("rules") List<RuleDoc> rules) {
     }
@@ -42,8 +92,26 @@ final class RulesFile {
     private RulesFile() {
     }
 
+    private static ObjectMapper mapper(JsonFactory factory) {
+        return new ObjectMapper(factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions o = new LoaderOptions();
+        o.setCodePointLimit(MAX_CODE_POINTS); // enforced by SnakeYAML's scanner, which Jackson uses
+        // Only SnakeYAML's composer applies these two, and Jackson does not compose; set anyway so
+        // that a future Jackson that does cannot be led into expanding aliases or deep recursion.
+        o.setMaxAliasesForCollections(0);
+        o.setNestingDepthLimit(MAX_DEPTH);
+        o.setAllowRecursiveKeys(false);
+        return o;
+    }
+
     /** Loads and validates; every problem is an {@link IllegalArgumentException} naming the file and rule. */
     static List<Rule> load(String location, ClassLoader loader) {
+        Format format = Format.of(location);
         byte[] bytes;
         try {
             if (location.startsWith("classpath:")) {
@@ -60,14 +128,7 @@ final class RulesFile {
         } catch (IOException e) {
             throw new IllegalArgumentException("rules file '" + location + "' cannot be read: " + e);
         }
-        FileDoc doc;
-        try {
-            doc = JSON.readValue(bytes, FileDoc.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("rules file '" + location + "' is not valid: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("rules file '" + location + "' cannot be read: " + e);
-        }
+        FileDoc doc = parse(location, format, bytes);
         if (doc == null || doc.rules() == null) {
             throw new IllegalArgumentException("rules file '" + location + "' has no \"rules\" array");
         }
@@ -83,6 +144,106 @@ final class RulesFile {
             }
         }
         return out;
+    }
+
+    private static FileDoc parse(String location, Format format, byte[] bytes) {
+        ObjectMapper mapper = format == Format.YAML ? YAML : JSON;
+        try {
+            if (format == Format.YAML) {
+                refuseAliases(bytes);
+            }
+            return mapper.readValue(bytes, FileDoc.class);
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException("rules file '" + location + "'" + ruleOf(e, mapper, bytes) + ": "
+                    + mappingProblem(e) + at(locate(e, mapper, bytes)), e);
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            throw new IllegalArgumentException("rules file '" + location + "' is not valid YAML: " + e.getProblem()
+                    + (e.getContext() == null ? "" : " (" + e.getContext() + ")")
+                    + (m == null ? at(e.getLocation()) : " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("rules file '" + location + "' is not valid " + format + ": "
+                    + e.getOriginalMessage() + at(e.getLocation()), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("rules file '" + location + "' cannot be read: " + e);
+        }
+    }
+
+    /** Walks the YAML events once; Jackson would read {@code *a} as the string "a". */
+    private static void refuseAliases(byte[] bytes) throws IOException {
+        try (JsonParser p = YAML_FACTORY.createParser(bytes)) {
+            YAMLParser yaml = (YAMLParser) p;
+            while (p.nextToken() != null) {
+                if (yaml.isCurrentAlias()) {
+                    throw new AliasException(p, "YAML alias '*" + p.getText()
+                            + "' is not supported: write the value out (anchors, aliases and merge keys are refused)");
+                }
+            }
+        }
+    }
+
+    /** A refused alias, reported like a syntax error. */
+    private static final class AliasException extends JsonProcessingException {
+        private static final long serialVersionUID = 1L;
+
+        AliasException(JsonParser p, String message) {
+            super(message, p.currentTokenLocation());
+        }
+    }
+
+    /** {@code , rule #2 ('api')} when the problem lies inside a rule, else nothing. */
+    private static String ruleOf(JsonMappingException e, ObjectMapper mapper, byte[] bytes) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        if (path.size() < 2 || !"rules".equals(path.get(0).getFieldName()) || path.get(1).getIndex() < 0) {
+            return "";
+        }
+        int index = path.get(1).getIndex();
+        String name = "rule" + (index + 1);
+        try {
+            JsonNode n = mapper.readTree(bytes).path("rules").path(index).path("name");
+            if (n.isTextual()) {
+                name = n.asText();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the default name will do
+        }
+        return ", rule #" + (index + 1) + " ('" + name + "')";
+    }
+
+    /**
+     * Where the field a mapping error is about starts. Jackson's own location is where its parser
+     * stood, which in YAML is often the line after the offending value.
+     */
+    private static JsonLocation locate(JsonMappingException e, ObjectMapper mapper, byte[] bytes) {
+        JsonPointer target = JsonPointer.empty();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            target = r.getFieldName() != null ? target.appendProperty(r.getFieldName()) : target.appendIndex(r.getIndex());
+        }
+        if (!target.matches()) {
+            try (JsonParser p = mapper.getFactory().createParser(bytes)) {
+                while (p.nextToken() != null) {
+                    if (p.getParsingContext().pathAsPointer().equals(target)) {
+                        return p.currentTokenLocation();
+                    }
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // fall back to Jackson's location
+            }
+        }
+        return e.getLocation();
+    }
+
+    private static String mappingProblem(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(String::valueOf)
+                    .sorted().collect(Collectors.joining(", ", " (known: ", ")"));
+            return "unknown field '" + u.getPropertyName() + "'" + known;
+        }
+        return e.getOriginalMessage();
+    }
+
+    private static String at(JsonLocation l) {
+        return l == null || l.getLineNr() < 1 ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr();
     }
 
     private static Rule toRule(RuleDoc r, String name) {

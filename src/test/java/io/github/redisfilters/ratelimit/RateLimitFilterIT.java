@@ -55,9 +55,19 @@ class RateLimitFilterIT {
     @ParameterizedTest
     @EnumSource(Algorithm.class)
     void exactlyTheLimitPassesUnderConcurrencyAcrossTwoServers(Algorithm algorithm) throws Exception {
-        int limit = 50;
+        exactlyPasses("hot: /limited/* 50/1d " + algorithm.text(), 50, algorithm.toString());
+    }
+
+    @Test
+    void exactlyTheSmallestLimitPassesWhenTokenBucketsAndAWindowCombine() throws Exception {
+        // a window and an earlier rule's bucket that give back on every denial, and one bucket with two bandwidths
+        exactlyPasses("wide: /limited/** 1000/1d token-bucket; hot: /limited/* 80/1d token-bucket, 50/1d token-bucket;"
+                + " window: /limited/x 1000/1d fixed", 50, "token buckets + fixed");
+    }
+
+    private void exactlyPasses(String rules, int limit, String label) throws Exception {
         int threads = 200;
-        Map<String, String> params = Map.of("rules", "hot: /limited/* " + limit + "/1d " + algorithm.text());
+        Map<String, String> params = Map.of("rules", rules);
         AtomicReference<RateLimitFilter> fa = new AtomicReference<>();
         AtomicReference<RateLimitFilter> fb = new AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -85,9 +95,9 @@ class RateLimitFilterIT {
                         limited++;
                     }
                 }
-                assertThat(ok).as("run %s, %s: admitted (metrics %s / %s)", run, algorithm, fa.get().metrics().snapshot(),
+                assertThat(ok).as("run %s, %s: admitted (metrics %s / %s)", run, label, fa.get().metrics().snapshot(),
                         fb.get().metrics().snapshot()).isEqualTo(limit);
-                assertThat(limited).as("run %s, %s: limited", run, algorithm).isEqualTo(threads - limit);
+                assertThat(limited).as("run %s, %s: limited", run, label).isEqualTo(threads - limit);
             }
             long allowed = fa.get().metrics().get("allowed.hot") + fb.get().metrics().get("allowed.hot");
             assertThat(allowed).isEqualTo(3L * limit);

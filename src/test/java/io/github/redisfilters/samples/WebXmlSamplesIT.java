@@ -63,7 +63,7 @@ class WebXmlSamplesIT {
         webapp.setBaseResourceAsPath(Files.createTempDirectory("sample-webapp"));
         webapp.setDescriptor(sample.toAbsolutePath().toString());
         webapp.setParentLoaderPriority(true);
-        webapp.setExtraClasspath(SAMPLES.toAbsolutePath() + "/"); // rate-limits.json for classpath: rulesFile
+        webapp.setExtraClasspath(SAMPLES.toAbsolutePath() + "/"); // rate-limits.json/.yaml for classpath: rulesFile
         webapp.setThrowUnavailableOnStartupException(true);
         webapp.addServlet(StubServlet.class, "/stub/*");
         server.setHandler(webapp);
