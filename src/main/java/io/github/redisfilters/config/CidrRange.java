@@ -93,6 +93,9 @@ public final class CidrRange {
                 return null; // no zone ids, no host names: never a DNS lookup
             }
         }
+        if (a.charAt(0) == '.') {
+            return null; // InetAddress would take it for a host name and ask the resolver
+        }
         try {
             return InetAddress.getByName(a).getAddress();
         } catch (UnknownHostException e) {

@@ -32,6 +32,10 @@ public final class Sizes {
             case "gb", "g" -> 1024L * 1024L * 1024L;
             default -> 1L;
         };
-        return Math.multiplyExact(n, mult);
+        try {
+            return Math.multiplyExact(n, mult);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("not " + FORM + ": '" + text.trim() + "' overflows a long");
+        }
     }
 }
