@@ -97,8 +97,13 @@ final class BearerTokenExtractor {
             return NO_TOKEN;
         }
         if (header.length() > maxTokenSize + 64) {
-            // Do not even scan an oversized header; decide by its start only.
-            return header.regionMatches(true, 0, "Bearer", 0, 6) ? new Invalid(false, "token too large") : NO_TOKEN;
+            // Do not scan an oversized header; decide by its scheme only (after leading white space,
+            // as below: padding must not turn a bearer token into "no token").
+            int start = 0;
+            while (start < header.length() && Character.isWhitespace(header.charAt(start))) {
+                start++;
+            }
+            return header.regionMatches(true, start, "Bearer", 0, 6) ? new Invalid(false, "token too large") : NO_TOKEN;
         }
         String h = header.strip();
         int space = indexOfWhitespace(h);

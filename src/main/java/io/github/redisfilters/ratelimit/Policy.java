@@ -22,7 +22,7 @@ public record Policy(String name, long limit, Duration window, Algorithm algorit
         if (limit < 1 || limit > 1_000_000_000L) {
             throw new IllegalArgumentException("policy '" + name + "': limit " + limit + " must be from 1 to 1000000000");
         }
-        if (window == null || window.toMillis() < 1 || window.compareTo(Duration.ofDays(366)) > 0) {
+        if (window == null || window.compareTo(Duration.ofDays(366)) > 0 || window.toMillis() < 1) { // toMillis overflows past 292 million years
             throw new IllegalArgumentException("policy '" + name + "': window " + window
                     + " must be from 1ms to 366d");
         }

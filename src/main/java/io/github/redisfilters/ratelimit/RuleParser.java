@@ -45,7 +45,7 @@ final class RuleParser {
         List<String> tokens = new ArrayList<>();
         for (String tok : text.split("\\s+")) {
             for (String p : tok.split("(?<=,)(?=\\d)")) { // "100/1m,1000/1h" -> two tokens
-                String s = p.endsWith(",") ? p.substring(0, p.length() - 1) : p;
+                String s = p.replaceFirst(",+$", ""); // "/a, /b" lists two patterns, and so does "/a,, /b"
                 if (!s.isEmpty()) {
                     tokens.add(s);
                 }

@@ -135,6 +135,9 @@ final class RulesFile {
         List<Rule> out = new ArrayList<>();
         for (int i = 0; i < doc.rules().size(); i++) {
             RuleDoc r = doc.rules().get(i);
+            if (r == null) {
+                throw new IllegalArgumentException("rules file '" + location + "', rule #" + (i + 1) + " is null");
+            }
             String name = r.name() == null ? "rule" + (i + 1) : r.name();
             try {
                 out.add(toRule(r, name));
@@ -256,6 +259,9 @@ final class RulesFile {
         }
         if (r.policies() != null) {
             for (PolicyDoc p : r.policies()) {
+                if (p == null) {
+                    throw new IllegalArgumentException("policy is null");
+                }
                 if (p.window() == null) {
                     throw new IllegalArgumentException("policy without \"window\"");
                 }

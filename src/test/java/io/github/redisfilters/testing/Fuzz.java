@@ -46,20 +46,18 @@ public final class Fuzz {
         return out;
     }
 
-    /** Runs {@code step}, failing (instead of hanging the build) when it takes pathologically long. */
-    public static <T> T guarded(ThrowingSupplier<T> step) {
-        if (FUZZING) {
-            try {
-                return step.get();
-            } catch (Throwable t) {
-                throw sneaky(t);
-            }
-        }
-        return assertTimeoutPreemptively(HANG, step, "hang guard: one input took longer than " + HANG);
+    /** One step of a fuzz test; {@code E} lets checked exceptions of the code under test through. */
+    @FunctionalInterface
+    public interface Step<T, E extends Exception> {
+        T get() throws E;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
-        throw (E) t;
+    /** Runs {@code step}, failing (instead of hanging the build) when it takes pathologically long. */
+    public static <T, E extends Exception> T guarded(Step<T, E> step) throws E {
+        if (FUZZING) {
+            return step.get();
+        }
+        return assertTimeoutPreemptively(HANG, (ThrowingSupplier<T>) step::get,
+                "hang guard: one input took longer than " + HANG);
     }
 }
