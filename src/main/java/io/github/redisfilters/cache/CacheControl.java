@@ -86,11 +86,14 @@ final class CacheControl {
         if (v == null) {
             return -1;
         }
+        String t = v.trim();
+        if (!t.matches("[0-9]+")) {
+            return 0; // also "+5" and "-5", which Long.parseLong would take
+        }
         try {
-            long s = Long.parseLong(v.trim());
-            return s < 0 ? 0 : s;
+            return Long.parseLong(t);
         } catch (NumberFormatException e) {
-            return v.trim().matches("\\d+") ? Integer.MAX_VALUE : 0;
+            return Integer.MAX_VALUE;
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,17 @@ final class EntryCodec {
     private EntryCodec() {
     }
 
+    /**
+     * Encodes an entry.
+     *
+     * @throws IllegalArgumentException when the entry has more than {@value #MAX_HEADERS} headers or a
+     *                                  header name or value longer than 65535 UTF-8 bytes (it cannot be
+     *                                  read back, so it is not stored)
+     */
     static byte[] encode(CacheEntry e) {
+        if (e.headers().size() > MAX_HEADERS) {
+            throw new IllegalArgumentException("more than " + MAX_HEADERS + " headers");
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.body().length + 32 * e.headers().size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
@@ -42,6 +53,8 @@ final class EntryCodec {
             }
             out.writeInt(e.body().length);
             out.write(e.body());
+        } catch (UTFDataFormatException ex) {
+            throw new IllegalArgumentException("a header is longer than 65535 bytes", ex);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -60,6 +73,9 @@ final class EntryCodec {
                 throw new IllegalArgumentException("not a cache entry of version " + VERSION);
             }
             int status = in.readUnsignedShort();
+            if (status < 100 || status > 999) {
+                throw new IllegalArgumentException("bad status " + status);
+            }
             long storedAt = in.readLong();
             long initialAge = in.readLong();
             long freshness = in.readLong();

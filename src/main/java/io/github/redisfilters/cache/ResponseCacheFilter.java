@@ -549,9 +549,18 @@ public class ResponseCacheFilter implements Filter {
             if (stored == null) {
                 return;
             }
+            byte[] encoded;
+            try {
+                encoded = EntryCodec.encode(stored.entry);
+            } catch (IllegalArgumentException e) { // a header the entry format cannot hold
+                metrics.increment("store.skipped");
+                metrics.increment("store.skipped.too-large");
+                unlock();
+                return;
+            }
             try {
                 rememberVary(urlKey, stored.vary);
-                store.store(urlKey, stored.vary, RequestHeaders.varyInputs(req, stored.vary), EntryCodec.encode(stored.entry),
+                store.store(urlKey, stored.vary, RequestHeaders.varyInputs(req, stored.vary), encoded,
                         stored.retentionMillis,
                         token(), locked ? lockToken : null, stored.tags);
                 locked = false;
