@@ -10,7 +10,7 @@ final class Codecs {
     /** Never readable even under an allowed prefix (deserialisation gadgets live here). */
     static final List<String> ALWAYS_DENIED = List.of("java.lang.invoke.", "java.lang.reflect.", "java.lang.ProcessBuilder",
             "java.lang.Runtime", "java.lang.Thread", "java.lang.ClassLoader", "java.util.concurrent.", "java.util.logging.",
-            "java.util.jar.", "java.util.zip.");
+            "java.util.jar.", "java.util.zip.", "java.util.Timer");
 
     private Codecs() {
     }

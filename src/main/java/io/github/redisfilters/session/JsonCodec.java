@@ -1,14 +1,21 @@
 package io.github.redisfilters.session;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Jackson JSON: {@code <class name>\n<json>}. The top-level class and every polymorphic nested
@@ -34,8 +41,41 @@ final class JsonCodec implements SessionAttributeCodec {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .findAndAddModules()
+                .addModule(new SimpleModule("session-codec-allow-list").addDeserializer(Class.class, classes(allowList)))
                 .build();
     }
+
+    /**
+     * Jackson reads a {@code Class} from its name with {@code Class.forName(name, true, …)}: any
+     * class on the class path, initialised, whatever the allow-list says. This one keeps to it.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static JsonDeserializer<Class> classes(Codecs.AllowList allowList) {
+        return new StdScalarDeserializer<Class>(Class.class) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Class deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                String name = p.getValueAsString();
+                Class<?> primitive = name == null ? null : PRIMITIVES.get(name);
+                if (primitive != null) {
+                    return primitive;
+                }
+                if (name == null || !allowList.allows(name)) {
+                    throw InvalidFormatException.from(p, "class is not in the session codec allow-list", name, Class.class);
+                }
+                try {
+                    return Class.forName(name, false, Codecs.contextLoader());
+                } catch (ClassNotFoundException e) {
+                    throw InvalidFormatException.from(p, "class not found", name, Class.class);
+                }
+            }
+        };
+    }
+
+    private static final Map<String, Class<?>> PRIMITIVES = Map.of("boolean", boolean.class, "byte", byte.class,
+            "char", char.class, "short", short.class, "int", int.class, "long", long.class, "float", float.class,
+            "double", double.class, "void", void.class);
 
     @Override
     public byte[] encode(Object value) {
