@@ -30,12 +30,12 @@ for t in "${targets[@]}"; do
   fi
 done
 
-mvn -B -q -o test-compile
+mvn -B -q test-compile
 status=0
 for m in "${methods[@]}"; do
   echo "== fuzzing $m for $duration"
   # Surefire forwards -D properties to the test JVM: max_duration overrides the annotation's.
-  if ! JAZZER_FUZZ=1 mvn -B -o surefire:test -Dtest="$m" -Djazzer.hooks=true -Djazzer.max_duration="$duration" \
+  if ! JAZZER_FUZZ=1 mvn -B surefire:test -Dtest="$m" -Djazzer.hooks=true -Djazzer.max_duration="$duration" \
       -Dsurefire.failIfNoSpecifiedTests=false > "target/fuzz-${m//#/-}.log" 2>&1; then
     echo "   FINDING (see target/fuzz-${m//#/-}.log)"
     status=1
