@@ -83,11 +83,37 @@ final class JsonCodec implements SessionAttributeCodec {
             throw new IllegalArgumentException("null values are removed, not stored");
         }
         try {
-            String json = mapper.writerFor(value.getClass()).writeValueAsString(value);
+            String json = escapeLoneSurrogates(mapper.writerFor(value.getClass()).writeValueAsString(value));
             return (value.getClass().getName() + "\n" + json).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write a " + value.getClass().getName() + " as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Jackson writes an unpaired surrogate of a string as it is, which UTF-8 cannot hold (it became
+     * {@code ?}); such a char can only be inside a JSON string, where its escape is read back as is.
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(json.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                out.append(String.format("\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? json : out.toString();
     }
 
     @Override

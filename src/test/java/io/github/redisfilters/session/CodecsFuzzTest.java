@@ -4,8 +4,11 @@ import static io.github.redisfilters.testing.Fuzz.guarded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
@@ -13,7 +16,10 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +63,55 @@ class CodecsFuzzTest {
         if (!(value instanceof Exception) && value != null) {
             assertThat(ALLOW_LIST.allows(value.getClass().getName())).as(value.getClass().getName()).isTrue();
         }
+    }
+
+    /** Structured: plain JDK values (nested lists, maps, numbers, strings) come back equal from both codecs. */
+    @FuzzTest(maxDuration = "2m")
+    void roundTrips(FuzzedDataProvider data) throws Exception {
+        Object value = value(data, 0);
+        for (SessionAttributeCodec codec : List.of(JDK, JSON)) {
+            Object back = codec.decode(codec.encode(value));
+            assertThat(Objects.deepEquals(back, value)).as("%s through %s: %s", value, codec.getClass().getSimpleName(), back)
+                    .isTrue();
+        }
+    }
+
+    private static Object value(FuzzedDataProvider data, int depth) {
+        switch (data.consumeInt(0, depth >= 3 ? 7 : 10)) {
+            case 0: return data.consumeString(20);
+            case 1: return data.consumeLong();
+            case 2: return data.consumeInt();
+            case 3: return data.consumeDouble();
+            case 4: return data.consumeBoolean();
+            case 5: return new BigDecimal(BigInteger.valueOf(data.consumeLong()), data.consumeInt(-400, 400));
+            case 6: return data.consumeFloat();
+            case 7: return data.consumeAsciiString(10);
+            case 8: {
+                List<Object> list = new ArrayList<>();
+                for (int n = data.consumeInt(0, 4); n > 0; n--) {
+                    list.add(value(data, depth + 1));
+                }
+                return list;
+            }
+            default: {
+                Map<String, Object> map = new HashMap<>();
+                for (int n = data.consumeInt(0, 4); n > 0; n--) {
+                    // Jackson refuses an unpaired surrogate in a field name: such a map is unreadable, not mangled
+                    map.put(data.consumeAsciiString(10), value(data, depth + 1));
+                }
+                return map;
+            }
+        }
+    }
+
+    @Test
+    void unpairedSurrogatesSurviveTheJsonCodec() throws Exception {
+        for (Object v : List.of("a\ud800b", "\udc00", Map.of("k", List.of("x\ud83d")), "ok \ud83d\ude00")) {
+            assertThat(JSON.decode(JSON.encode(v))).isEqualTo(v);
+        }
+        byte[] badKey = JSON.encode(new HashMap<>(Map.of("k\udbff", 1)));
+        assertThatThrownBy(() -> JSON.decode(badKey)).as("unreadable (the unreadableAttribute policy applies), not mangled")
+                .isInstanceOf(IOException.class);
     }
 
     /** Input: lines of the session hash as the load script returns it (refresh flag, previous access, field, value...). */
