@@ -34,8 +34,10 @@ mvn -B -q test-compile
 status=0
 for m in "${methods[@]}"; do
   echo "== fuzzing $m for $duration"
-  # Surefire forwards -D properties to the test JVM: max_duration overrides the annotation's.
+  # Surefire forwards -D properties to the test JVM: max_duration overrides the annotation's, and
+  # jazzer.internal.arg.N are libFuzzer's arguments (0 is argv[0]): one input running 30 s is a hang.
   if ! JAZZER_FUZZ=1 mvn -B surefire:test -Dtest="$m" -Djazzer.hooks=true -Djazzer.max_duration="$duration" \
+      -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-timeout=30 \
       -Dsurefire.failIfNoSpecifiedTests=false > "target/fuzz-${m//#/-}.log" 2>&1; then
     echo "   FINDING (see target/fuzz-${m//#/-}.log)"
     status=1
