@@ -195,32 +195,28 @@ class ConfigParsersFuzzTest {
                 return true;
             }
             String body = p;
-            if (body.endsWith("/**") || body.endsWith("/*")) {
+            boolean subtree = body.endsWith("/**") || body.endsWith("/*");
+            if (subtree) {
                 body = body.substring(0, body.lastIndexOf('/'));
-                for (int end = 0; end <= path.length(); end++) {
-                    if ((end == path.length() || path.charAt(end) == '/') && glob(body, 0, path.substring(0, end), 0,
-                            new Boolean[body.length() + 1][end + 1])) {
-                        return true;
-                    }
-                }
-                return false;
             }
-            return glob(body, 0, path, 0, new Boolean[body.length() + 1][path.length() + 1]);
+            return glob(body, 0, path, 0, subtree, new Boolean[body.length() + 1][path.length() + 1]);
         }
 
-        private static boolean glob(String p, int i, String s, int j, Boolean[][] memo) {
+        /** Does {@code p[i..]} match {@code s[j..]} (or, for a subtree, a prefix of it ending before a '/')? */
+        private static boolean glob(String p, int i, String s, int j, boolean subtree, Boolean[][] memo) {
             if (memo[i][j] != null) {
                 return memo[i][j];
             }
             boolean r;
             if (i == p.length()) {
-                r = j == s.length();
+                r = j == s.length() || subtree && s.charAt(j) == '/';
             } else if (p.startsWith("**", i)) {
-                r = glob(p, i + 2, s, j, memo) || j < s.length() && glob(p, i, s, j + 1, memo);
+                r = glob(p, i + 2, s, j, subtree, memo) || j < s.length() && glob(p, i, s, j + 1, subtree, memo);
             } else if (p.charAt(i) == '*') {
-                r = glob(p, i + 1, s, j, memo) || j < s.length() && s.charAt(j) != '/' && glob(p, i, s, j + 1, memo);
+                r = glob(p, i + 1, s, j, subtree, memo)
+                        || j < s.length() && s.charAt(j) != '/' && glob(p, i, s, j + 1, subtree, memo);
             } else {
-                r = j < s.length() && s.charAt(j) == p.charAt(i) && glob(p, i + 1, s, j + 1, memo);
+                r = j < s.length() && s.charAt(j) == p.charAt(i) && glob(p, i + 1, s, j + 1, subtree, memo);
             }
             memo[i][j] = r;
             return r;
