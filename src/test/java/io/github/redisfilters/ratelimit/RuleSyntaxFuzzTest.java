@@ -18,6 +18,7 @@ import java.util.List;
  */
 class RuleSyntaxFuzzTest {
     private static Path rulesFile;
+    private static Path yamlRulesFile;
 
     @FuzzTest(maxDuration = "2m")
     void compactRules(byte[] data) {
@@ -54,8 +55,21 @@ class RuleSyntaxFuzzTest {
             rulesFile = Files.createTempFile("rules", ".json");
             rulesFile.toFile().deleteOnExit();
         }
-        Files.write(rulesFile, data);
-        String location = rulesFile.toString();
+        load(rulesFile, data);
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void yamlRulesFile(byte[] data) throws IOException {
+        if (yamlRulesFile == null) {
+            yamlRulesFile = Files.createTempFile("rules", ".yaml");
+            yamlRulesFile.toFile().deleteOnExit();
+        }
+        load(yamlRulesFile, data);
+    }
+
+    private static void load(Path file, byte[] data) throws IOException {
+        Files.write(file, data);
+        String location = file.toString();
         List<Rule> rules;
         try {
             rules = guarded(() -> RulesFile.load(location, RuleSyntaxFuzzTest.class.getClassLoader()));

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -37,8 +39,29 @@ class CodecsFuzzTest {
 
     /** Input: a serialised value. */
     @FuzzTest(maxDuration = "2m")
-    void jdk(byte[] data) {
+    void jdk(byte[] data) throws Exception {
         decode(JDK, data);
+        // The fast path reads exactly what object streams read, or leaves the bytes to them.
+        Object fast;
+        try {
+            fast = SerialForms.decode(data);
+        } catch (IOException e) {
+            assertThatThrownBy(() -> objectStream(data)).as("object streams refuse it too").isInstanceOf(IOException.class);
+            return;
+        }
+        if (fast != null) {
+            assertThat(guarded(() -> objectStream(data))).as("what object streams read").isEqualTo(fast);
+        }
+    }
+
+    private static Object objectStream(byte[] data) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
+            Object v = in.readObject();
+            if (in.read() >= 0) {
+                throw new IOException("content after the object");
+            }
+            return v;
+        }
     }
 
     /** Input: {@code <class name>\n<json>}. */
