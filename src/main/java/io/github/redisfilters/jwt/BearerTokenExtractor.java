@@ -103,7 +103,9 @@ final class BearerTokenExtractor {
             while (start < header.length() && Character.isWhitespace(header.charAt(start))) {
                 start++;
             }
-            return header.regionMatches(true, start, "Bearer", 0, 6) ? new Invalid(false, "token too large") : NO_TOKEN;
+            boolean bearer = header.regionMatches(true, start, "Bearer", 0, 6)
+                    && (start + 6 == header.length() || " \t\r\n".indexOf(header.charAt(start + 6)) >= 0);
+            return bearer ? new Invalid(false, "token too large") : NO_TOKEN;
         }
         String h = header.strip();
         int space = indexOfWhitespace(h);
