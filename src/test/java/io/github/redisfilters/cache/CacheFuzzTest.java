@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes what the cache reads from outside: stored entries (Redis content may be corrupt or written
@@ -60,7 +61,7 @@ class CacheFuzzTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void entriesTheFormatCannotHoldAreRefusedNotMangled() {
         CacheEntry longHeader = new CacheEntry(200, 0, 0, 0, 0, 0, false,
                 List.of(new CacheEntry.Header("Link", "x".repeat(70_000))), new byte[0]);
