@@ -55,8 +55,9 @@ final class RequestHeaders {
         Set<String> names = new java.util.TreeSet<>();
         for (String v : varyHeaders) {
             for (String n : v.split(",")) {
-                if (!n.isBlank()) {
-                    names.add(n.trim().toLowerCase(Locale.ROOT));
+                String name = n.trim(); // also drops control characters, which isBlank() keeps
+                if (!name.isEmpty()) {
+                    names.add(name.toLowerCase(Locale.ROOT));
                 }
             }
         }
