@@ -63,7 +63,7 @@ public final class ClientAddressResolver {
         List<String> hops = new ArrayList<>();
         Enumeration<String> xff = request.getHeaders("X-Forwarded-For");
         for (String v : xff == null ? List.<String>of() : Collections.list(xff)) {
-            for (String part : v.split(",")) {
+            for (String part : v.split(",", -1)) { // a trailing empty hop is garbage too: keep it
                 hops.add(stripPort(part.trim()));
             }
         }
@@ -72,7 +72,7 @@ public final class ClientAddressResolver {
         }
         Enumeration<String> fwd = request.getHeaders("Forwarded");
         for (String v : fwd == null ? List.<String>of() : Collections.list(fwd)) {
-            for (String element : v.split(",")) {
+            for (String element : v.split(",", -1)) {
                 String forValue = "";
                 for (String pair : element.split(";")) {
                     int eq = pair.indexOf('=');

@@ -83,7 +83,9 @@ class CodecsFuzzTest {
             return v;
         });
         assertThat(gadgetInitialised).as("decoding initialised no class outside the allow-list").isFalse();
-        if (!(value instanceof Exception) && value != null) {
+        // A class descriptor written at the top level (TC_CLASSDESC) reads back as the descriptor of
+        // an allowed class: not a value anyone stored, but harmless (the filter checked its class).
+        if (!(value instanceof Exception) && value != null && !(value instanceof java.io.ObjectStreamClass)) {
             assertThat(ALLOW_LIST.allows(value.getClass().getName())).as(value.getClass().getName()).isTrue();
         }
     }
