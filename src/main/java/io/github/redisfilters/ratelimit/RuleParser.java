@@ -45,7 +45,8 @@ final class RuleParser {
         List<String> tokens = new ArrayList<>();
         for (String tok : text.split("\\s+")) {
             for (String p : tok.split("(?<=,)(?=\\d)")) { // "100/1m,1000/1h" -> two tokens
-                String s = p.replaceFirst(",+$", ""); // "/a, /b" lists two patterns, and so does "/a,, /b"
+                // "/a, /b" lists two patterns, and so does "/a,, /b"; control characters go as PathPattern trims them
+                String s = p.replaceFirst("[,\\x00-\\x20]+$", "");
                 if (!s.isEmpty()) {
                     tokens.add(s);
                 }
