@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * <p>CLOSED: calls go through; {@code failureThreshold} consecutive failures open it. OPEN: calls
  * are refused at once; after {@code retryInterval} one caller is let through as a probe
  * (HALF_OPEN). The probe's success closes the breaker, its failure re-opens it for another
- * interval. Exactly one WARN is logged when an outage starts and one INFO when it ends.
+ * interval. Only the probe's success closes it: a call let through before the breaker opened
+ * that completes afterwards does not. Exactly one WARN is logged when an outage starts and one
+ * INFO when it ends.
  */
 public final class CircuitBreaker {
     /** Breaker state. */
@@ -56,12 +58,16 @@ public final class CircuitBreaker {
     }
 
     void onSuccess() {
-        // the common case writes nothing: no shared cache line is dirtied on every Redis call
-        if (state.get() == State.CLOSED) {
+        State s = state.get();
+        if (s == State.CLOSED) {
+            // the common case writes nothing: no shared cache line is dirtied on every Redis call
             if (consecutiveFailures.get() != 0) {
                 consecutiveFailures.set(0);
             }
             return;
+        }
+        if (s == State.OPEN) {
+            return; // a call admitted before the breaker opened, answered before the outage: stale news
         }
         consecutiveFailures.set(0);
         State previous = state.getAndSet(State.CLOSED);

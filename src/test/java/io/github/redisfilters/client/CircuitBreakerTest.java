@@ -44,4 +44,23 @@ class CircuitBreakerTest {
         assertThat(breaker.tryAcquire()).isTrue();
         assertThat(breaker.openings()).isEqualTo(1);
     }
+
+    @Test
+    void aStaleSuccessDoesNotCloseAnOpenBreaker() {
+        // a call admitted while closed, answered just before Redis died, reports after the breaker opened
+        for (int i = 0; i < 3; i++) {
+            breaker.onFailure(new IOException());
+        }
+        breaker.onSuccess();
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(breaker.tryAcquire()).isFalse();
+        for (int i = 0; i < 3; i++) {
+            breaker.onFailure(new IOException("more stragglers"));
+        }
+        assertThat(breaker.openings()).as("still the same outage").isEqualTo(1);
+        now.addAndGet(1_000_000_000L);
+        assertThat(breaker.tryAcquire()).isTrue();
+        breaker.onSuccess();
+        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
 }
