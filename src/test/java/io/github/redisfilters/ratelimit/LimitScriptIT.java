@@ -2,46 +2,32 @@ package io.github.redisfilters.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.redisfilters.client.RedisSettings;
-import io.github.redisfilters.client.SharedRedisClient;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** Window behaviour of each algorithm against real Redis, with the clock under the test's control. */
 class LimitScriptIT {
     static final long T0 = 1_800_000_000_000L; // aligned to 10 s, 1 s and 1 min windows
-    static RedisProcess redis;
-    static SharedRedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     MutableClock clock;
     RedisLimiter limiter;
     LimitPlanner planner;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-        client = SharedRedisClient.create(RedisSettings.builder().url(redis.url()).build());
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        client.close();
-        redis.close();
-    }
 
     @BeforeEach
     void fresh() {
-        redis.flushAll();
         clock = new MutableClock(T0);
-        limiter = new RedisLimiter(client, clock);
+        limiter = new RedisLimiter(REDIS.client(), clock);
         planner = new LimitPlanner("t:", null, MissingKey.IP);
     }
 
@@ -73,7 +59,7 @@ class LimitScriptIT {
         assertThat(next.admitted()).isTrue();
         assertThat(next.outcomes().get(0).remaining()).isEqualTo(2);
         assertThat(next.outcomes().get(0).resetAtMillis()).isEqualTo(T0 + 20_000);
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.pttl("t:ratelimit:{ip:1.2.3.4}:f")).isBetween(1L, 11_000L);
         }
     }
@@ -116,7 +102,7 @@ class LimitScriptIT {
             assertThat(hit(r).admitted()).isTrue();
         }
         assertThat(hit(r).admitted()).isFalse();
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.zcard("t:ratelimit:{ip:1.2.3.4}:l")).isEqualTo(10); // the denied hit is not recorded
             assertThat(j.pttl("t:ratelimit:{ip:1.2.3.4}:l")).isBetween(1L, 60_000L);
         }
@@ -205,7 +191,7 @@ class LimitScriptIT {
         assertThat(denied.outcomes()).extracting(Decision.Outcome::admitted).containsExactly(true, true, false);
         // the scripted policies report their state after the give-back: only the first hit counts
         assertThat(denied.outcomes()).extracting(Decision.Outcome::remaining).startsWith(4L, 2L);
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.zcard("t:ratelimit:{ip:1.2.3.4}:mix-1m")).isEqualTo(1);
             assertThat(j.hget("t:ratelimit:{ip:1.2.3.4}:mix-2", Long.toString(T0 / 60_000))).isEqualTo("1");
         }

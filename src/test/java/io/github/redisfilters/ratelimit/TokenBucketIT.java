@@ -2,10 +2,8 @@ package io.github.redisfilters.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.redisfilters.client.RedisSettings;
-import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.testing.MutableClock;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -29,32 +26,18 @@ import redis.clients.jedis.Jedis;
 class TokenBucketIT {
     static final long T0 = 1_800_000_000_000L;
     static final String CLIENT = "ip:1.2.3.4";
-    static RedisProcess redis;
-    static SharedRedisClient client;
-    static SharedRedisClient otherServer;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     MutableClock clock;
     RedisLimiter limiter;
     LimitPlanner planner;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-        client = SharedRedisClient.create(RedisSettings.builder().url(redis.url()).build());
-        otherServer = SharedRedisClient.create(RedisSettings.builder().url(redis.url()).build());
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        client.close();
-        otherServer.close();
-        redis.close();
-    }
 
     @BeforeEach
     void fresh() {
-        redis.flushAll();
         clock = new MutableClock(T0);
-        limiter = new RedisLimiter(client, clock);
+        limiter = new RedisLimiter(REDIS.client(), clock);
         planner = new LimitPlanner("t:", null, MissingKey.IP);
     }
 
@@ -102,7 +85,7 @@ class TokenBucketIT {
             assertThat(denied.mostRestrictive().policy().name()).isEqualTo("tb2-1h");
             assertThat(denied.secondsUntilReset(denied.mostRestrictive())).isEqualTo(1200); // 3/1h: a token per 20 min
         }
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.keys("t:ratelimit:*")).containsExactly("t:ratelimit:{ip:1.2.3.4}:tb2:tb:3/3600000,10/86400000");
             assertThat(j.pttl("t:ratelimit:{ip:1.2.3.4}:tb2:tb:3/3600000,10/86400000")).isPositive();
         }
@@ -154,7 +137,7 @@ class TokenBucketIT {
         assertThat(d.admitted()).isTrue();
         assertThat(names(d)).containsExactly("mix-1m", "mix-1h");
         assertThat(remaining(d)).containsExactly(1L, 2L); // three tokens taken in all, none by the denials
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.exists(bucket)).isTrue();
         }
     }
@@ -172,7 +155,7 @@ class TokenBucketIT {
             assertThat(admits(denied)).containsExactly(true, false);
             assertThat(denied.mostRestrictive().policy().name()).isEqualTo("mix-1h");
         }
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.hget("t:ratelimit:{ip:1.2.3.4}:mix-1m", Long.toString(T0 / 60_000))).isEqualTo("2");
         }
     }
@@ -192,7 +175,7 @@ class TokenBucketIT {
             assertThat(remaining(denied)).containsExactly(8L, 3L, 18L, 0L);
             assertThat(denied.mostRestrictive().policy().name()).isEqualTo("b");
         }
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.hget("t:ratelimit:{ip:1.2.3.4}:w", Long.toString(T0 / 60_000))).isEqualTo("2");
         }
         Decision reversed = hit(narrow, wide);
@@ -205,7 +188,7 @@ class TokenBucketIT {
     @Test
     void exactlyTheSmallestBandwidthPassesUnderConcurrencyAcrossTwoServers() throws Exception {
         Rule hot = Rule.parse("hot: /x 50/1d token-bucket, 30/1d token-bucket");
-        RedisLimiter[] servers = {limiter, new RedisLimiter(otherServer, clock)};
+        RedisLimiter[] servers = {limiter, new RedisLimiter(REDIS.newClient(), clock)};
         List<Boolean> results = storm(200, i -> hit(servers[i % 2], hot).admitted());
         assertThat(results.stream().filter(b -> b).count()).isEqualTo(30);
         Decision after = hit(hot);
@@ -219,7 +202,7 @@ class TokenBucketIT {
         // without the give-back, "wide" would run dry and deny the 30 requests that only match it.
         Rule wide = Rule.parse("wide: /x 80/1d token-bucket, 100/1d token-bucket");
         Rule narrow = Rule.parse("narrow: /x/b 10/1d token-bucket");
-        RedisLimiter[] servers = {limiter, new RedisLimiter(otherServer, clock)};
+        RedisLimiter[] servers = {limiter, new RedisLimiter(REDIS.newClient(), clock)};
         List<Boolean> results = storm(200, i -> i % 20 < 3 ? hit(servers[i % 2], wide).admitted()
                 : hit(servers[i % 2], wide, narrow).admitted());
         long onlyWide = 0;

@@ -2,16 +2,13 @@ package io.github.redisfilters.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.redisfilters.client.RedisSettings;
-import io.github.redisfilters.client.SharedRedisClient;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -21,26 +18,15 @@ import redis.clients.jedis.Jedis;
  */
 class SessionTouchIT {
     static final long T0 = 1_800_000_000_000L;
-    static RedisProcess redis;
-    static SharedRedisClient client;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     SessionRepository repo;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-        client = SharedRedisClient.create(RedisSettings.builder().url(redis.url()).build());
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        client.close();
-        redis.close();
-    }
 
     @BeforeEach
     void fresh() {
-        redis.flushAll();
-        repo = new SessionRepository(client, "t:");
+        repo = new SessionRepository(REDIS.client(), "t:");
     }
 
     private void create(String id, int maxInactiveSeconds, String principal) {
@@ -53,16 +39,16 @@ class SessionTouchIT {
     void accessesWithinASecondWriteNothingAndTheTtlNeverRunsShort() {
         create("s1", 1800, null);
         String key = repo.sessionKey("s1");
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.pttl(key)).isBetween(1_800_000L, 1_801_000L); // interval + 1 s slack
-            redis.resetStats();
+            REDIS.process().resetStats();
             assertThat(repo.load("s1", T0 + 999, true).lastAccessedTime()).isEqualTo(T0);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0));
-            assertThat(redis.commandStats()).doesNotContainKeys("hset", "pexpire");
+            assertThat(REDIS.process().commandStats()).doesNotContainKeys("hset", "pexpire");
             // the recorded access is a second old: this one is written and extends the TTL again
             assertThat(repo.load("s1", T0 + 1000, true).lastAccessedTime()).isEqualTo(T0);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0 + 1000));
-            assertThat(redis.commandStats()).containsKeys("hset", "pexpire");
+            assertThat(REDIS.process().commandStats()).containsKeys("hset", "pexpire");
             assertThat(repo.load("s1", T0 + 1500, true).lastAccessedTime()).isEqualTo(T0 + 1000);
         }
     }
@@ -71,7 +57,7 @@ class SessionTouchIT {
     void aClockBehindTheRecordedAccessStillTouches() {
         create("s2", 1800, null);
         repo.load("s2", T0 - 5000, true); // a server whose clock is 5 s behind
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.hget(repo.sessionKey("s2"), "#a")).isEqualTo(Long.toString(T0 - 5000));
         }
     }
@@ -80,7 +66,7 @@ class SessionTouchIT {
     void shortIntervalsUseATenthOfTheIntervalAsGranularity() {
         create("s3", 2, null); // 2 s interval: granularity and slack 200 ms
         String key = repo.sessionKey("s3");
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.pttl(key)).isBetween(1_900L, 2_200L);
             repo.load("s3", T0 + 199, true);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0));
@@ -93,7 +79,7 @@ class SessionTouchIT {
     void thePrincipalIndexHorizonStaysLaterThanTheSlackenedExpiry() {
         create("s4", 10, "erin"); // 10 s interval, 1 s slack; horizon now + 20 s
         String key = repo.sessionKey("s4");
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             long x = Long.parseLong(j.hget(key, "#x"));
             assertThat(x).isEqualTo(T0 + 20_000);
             // 9.5 s later the session may live until 9.5 + 10 + 1 = 20.5 s > horizon: the touch refreshes it
