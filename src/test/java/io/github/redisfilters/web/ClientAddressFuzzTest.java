@@ -54,8 +54,16 @@ class ClientAddressFuzzTest {
         if (!client.equals(normalPeer)) {
             assertThat(CidrRange.literal(client)).as("only a literal address replaces the peer: %s", client).isNotNull();
             boolean sent = false;
-            for (String token : (String.join(",", xff) + "," + String.join(",", forwarded)).split("[,;=\"\\s]+")) {
-                sent |= client.equals(ClientAddressResolver.normalise(withoutPort(token.trim())));
+            for (String piece : (String.join(",", xff) + "," + String.join(",", forwarded)).split("[,;]")) {
+                String t = piece.trim();
+                int eq = t.indexOf('=');
+                if (eq > 0 && t.substring(0, eq).trim().equalsIgnoreCase("for")) {
+                    t = t.substring(eq + 1).trim();
+                }
+                if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+                    t = t.substring(1, t.length() - 1);
+                }
+                sent |= client.equals(ClientAddressResolver.normalise(withoutPort(t)));
             }
             assertThat(sent).as("the client address %s comes from the headers", client).isTrue();
         }
