@@ -15,28 +15,20 @@ import redis.clients.jedis.Jedis;
 
 /** Window behaviour of each algorithm against real Redis, with the clock under the test's control. */
 class LimitScriptIT {
-    static final long T0 = 1_800_000_000_000L; // aligned to 10 s, 1 s and 1 min windows
+    static final long T0 = Limiters.T0;
     @RegisterExtension
     static final RedisFixture REDIS = new RedisFixture();
     MutableClock clock;
     RedisLimiter limiter;
-    LimitPlanner planner;
-
-
 
     @BeforeEach
     void fresh() {
         clock = new MutableClock(T0);
         limiter = new RedisLimiter(REDIS.client(), clock);
-        planner = new LimitPlanner("t:", null, MissingKey.IP);
     }
 
     private Decision hit(Rule rule) {
-        List<LimitPlan.Check> checks = new ArrayList<>();
-        for (Policy p : rule.policies()) {
-            checks.add(new LimitPlan.Check(rule, p, "ip:1.2.3.4", planner.redisKey("ip:1.2.3.4", p)));
-        }
-        return limiter.check(new LimitPlan(checks, null));
+        return Limiters.hit(limiter, rule);
     }
 
     @Test

@@ -24,36 +24,24 @@ import redis.clients.jedis.Jedis;
  * policies, or belong to different rules.
  */
 class TokenBucketIT {
-    static final long T0 = 1_800_000_000_000L;
-    static final String CLIENT = "ip:1.2.3.4";
+    static final long T0 = Limiters.T0;
     @RegisterExtension
     static final RedisFixture REDIS = new RedisFixture();
     MutableClock clock;
     RedisLimiter limiter;
-    LimitPlanner planner;
-
-
 
     @BeforeEach
     void fresh() {
         clock = new MutableClock(T0);
         limiter = new RedisLimiter(REDIS.client(), clock);
-        planner = new LimitPlanner("t:", null, MissingKey.IP);
     }
 
     private Decision hit(Rule... rules) {
         return hit(limiter, rules);
     }
 
-    /** The plan of a request that matches {@code rules}, in that order. */
     private Decision hit(RedisLimiter l, Rule... rules) {
-        List<LimitPlan.Check> checks = new ArrayList<>();
-        for (Rule rule : rules) {
-            for (Policy p : rule.policies()) {
-                checks.add(new LimitPlan.Check(rule, p, CLIENT, planner.redisKey(CLIENT, p)));
-            }
-        }
-        return l.check(new LimitPlan(checks, null));
+        return Limiters.hit(l, rules);
     }
 
     private static List<Long> remaining(Decision d) {

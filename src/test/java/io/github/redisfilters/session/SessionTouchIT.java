@@ -22,8 +22,6 @@ class SessionTouchIT {
     static final RedisFixture REDIS = new RedisFixture();
     SessionRepository repo;
 
-
-
     @BeforeEach
     void fresh() {
         repo = new SessionRepository(REDIS.client(), "t:");
