@@ -48,6 +48,8 @@ import java.util.function.Function;
  */
 final class RedisLimiter {
     static final LuaScript CHECK = LuaScript.fromResource(RedisLimiter.class, "lua/check.lua");
+    /** The fixed-window-only case of {@link #CHECK}, with fewer arguments and a shorter reply. */
+    static final LuaScript FIXED = LuaScript.fromResource(RedisLimiter.class, "lua/fixed.lua");
     static final LuaScript REFUND = LuaScript.fromResource(RedisLimiter.class, "lua/refund.lua");
 
     private final SharedRedisClient redis;
@@ -88,15 +90,24 @@ final class RedisLimiter {
         boolean admitted = true;
         long now = -1;
         for (List<LimitPlan.Check> group : groups) {
-            String id = hasLog(group) ? node + Long.toString(sequence.incrementAndGet(), 36) : "";
-            List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group, id));
-            now = ((Number) reply.get(1)).longValue();
-            for (int i = 0; i < group.size(); i++) {
-                LimitPlan.Check c = group.get(i);
-                outcomes.add(new Decision.Outcome(c.rule(), c.policy(), num(reply, 2 + 3 * i) == 1,
-                        num(reply, 3 + 3 * i), num(reply, 4 + 3 * i)));
+            boolean groupAdmitted;
+            String id = "";
+            if (allFixed(group)) {
+                List<?> reply = (List<?>) redis.eval(FIXED, keys(group), fixedArgs(group));
+                now = num(reply, 0);
+                groupAdmitted = fixedOutcomes(group, reply, outcomes);
+            } else {
+                id = hasLog(group) ? node + Long.toString(sequence.incrementAndGet(), 36) : "";
+                List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group, id));
+                now = num(reply, 1);
+                for (int i = 0; i < group.size(); i++) {
+                    LimitPlan.Check c = group.get(i);
+                    outcomes.add(new Decision.Outcome(c.rule(), c.policy(), num(reply, 2 + 3 * i) == 1,
+                            num(reply, 3 + 3 * i), num(reply, 4 + 3 * i)));
+                }
+                groupAdmitted = num(reply, 0) == 1;
             }
-            if (num(reply, 0) != 1) {
+            if (!groupAdmitted) {
                 admitted = false;
                 break; // later groups are not asked, so they consume nothing
             }
@@ -147,6 +158,42 @@ final class RedisLimiter {
             }
         }
         return groups.values();
+    }
+
+    private static boolean allFixed(List<LimitPlan.Check> group) {
+        for (LimitPlan.Check c : group) {
+            if (c.policy().algorithm() != Algorithm.FIXED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Outcomes of a {@code fixed.lua} reply ({@code now, c1 … cn}: hits in each policy's window
+     * counting this request), the same figures {@code check.lua} computes for fixed windows: when
+     * any policy denied, the script gave every hit back, so remaining counts without this request.
+     *
+     * @return whether every policy of the group admitted the request
+     */
+    private static boolean fixedOutcomes(List<LimitPlan.Check> group, List<?> reply, List<Decision.Outcome> outcomes) {
+        long now = num(reply, 0);
+        boolean all = true;
+        for (int i = 0; i < group.size(); i++) {
+            if (num(reply, 1 + i) > group.get(i).policy().limit()) {
+                all = false;
+            }
+        }
+        for (int i = 0; i < group.size(); i++) {
+            LimitPlan.Check c = group.get(i);
+            long limit = c.policy().limit();
+            long window = c.policy().window().toMillis();
+            long hits = num(reply, 1 + i);
+            long counted = all ? hits : hits - 1;
+            outcomes.add(new Decision.Outcome(c.rule(), c.policy(), hits <= limit, Math.max(0, limit - counted),
+                    (Math.floorDiv(now, window) + 1) * window));
+        }
+        return all;
     }
 
     private static boolean hasLog(List<LimitPlan.Check> group) {
@@ -337,6 +384,19 @@ final class RedisLimiter {
             }
             redis.eval(REFUND, keys, args);
         }
+    }
+
+    /** {@code fixed.lua} arguments: limit and window of each policy, then now when a clock is set. */
+    private List<String> fixedArgs(List<LimitPlan.Check> group) {
+        List<String> args = new ArrayList<>(2 * group.size() + 1);
+        for (LimitPlan.Check c : group) {
+            args.add(c.policy().limitText());
+            args.add(c.policy().windowMillisText());
+        }
+        if (clock != null) {
+            args.add(Long.toString(clock.millis()));
+        }
+        return args;
     }
 
     private List<String> args(List<LimitPlan.Check> group, String id) {

@@ -56,6 +56,43 @@ class LimitScriptIT {
         }
     }
 
+    /**
+     * Fixed-window-only requests go through the lean {@code fixed.lua}; mixed ones through
+     * {@code check.lua}. Both must decide and report the same: the same random walk through both,
+     * on two clients' keys, step by step.
+     */
+    @Test
+    void theLeanFixedWindowScriptAgreesWithTheGeneralOne() {
+        Rule r = Rule.parse("ff: /x 3/1s fixed, 7/10s fixed");
+        Random random = new Random(7);
+        long t = T0;
+        int denials = 0;
+        int partial = 0;
+        for (int i = 0; i < 600; i++) {
+            t += random.nextInt(3) == 0 ? 0 : random.nextInt(400);
+            clock.set(t);
+            Decision lean = hit(r);
+            List<String> keys = new ArrayList<>();
+            List<String> args = new ArrayList<>(List.of(Long.toString(t), ""));
+            for (Policy p : r.policies()) {
+                keys.add("ref:{ip:5.6.7.8}:" + p.name());
+                args.addAll(List.of("f", p.limitText(), p.windowMillisText()));
+            }
+            List<?> general = (List<?>) REDIS.client().eval(RedisLimiter.CHECK, keys, args);
+            assertThat(lean.admitted()).as("step %s", i).isEqualTo(((Long) general.get(0)) == 1);
+            assertThat(lean.nowMillis()).isEqualTo(general.get(1));
+            for (int k = 0; k < 2; k++) {
+                Decision.Outcome o = lean.outcomes().get(k);
+                assertThat(List.of(o.admitted() ? 1L : 0L, o.remaining(), o.resetAtMillis()))
+                        .as("step %s policy %s", i, k).isEqualTo(general.subList(2 + 3 * k, 5 + 3 * k));
+            }
+            denials += lean.admitted() ? 0 : 1;
+            partial += lean.outcomes().get(0).admitted() != lean.outcomes().get(1).admitted() ? 1 : 0;
+        }
+        assertThat(denials).isGreaterThan(50); // the walk exercised denials, including by one policy only
+        assertThat(partial).isGreaterThan(10);
+    }
+
     @Test
     void slidingLogNeverAdmitsMoreThanLimitInAnyWindowLengthIntervalAndNeverFewer() {
         Rule r = Rule.parse("l: /x 5/1s sliding");

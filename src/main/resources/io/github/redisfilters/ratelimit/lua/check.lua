@@ -37,7 +37,7 @@ for i = 1, n do
     ok = c < l
   else
     local idx = math.floor(now / w)
-    c = redis.call('HINCRBY', k, idx, 1)
+    c = redis.call('HINCRBY', k, idx, '1')
     local grace = math.min(w, 1000)
     if a == 'f' then
       if c == 1 then
@@ -84,7 +84,7 @@ for i = 1, n do
   else
     local idx = math.floor(now / w)
     if not all then
-      redis.call('HINCRBY', k, idx, -1)
+      redis.call('HINCRBY', k, idx, '-1')
       c = c - 1
     end
     if a == 'f' then
