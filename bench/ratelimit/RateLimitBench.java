@@ -73,6 +73,7 @@ public class RateLimitBench {
         int rounds = Integer.parseInt(System.getProperty("rounds", "3"));
         String duration = System.getProperty("duration", "5s");
         String connections = System.getProperty("connections", "16");
+        String warmup = System.getProperty("warmup", "10s");
         try (RedisProcess redis = RedisProcess.start()) {
             RedisSettings settings = RedisSettings.builder().url(redis.url()).poolSize(64).build();
             redis.clients.jedis.ConnectionPoolConfig rawPool = new redis.clients.jedis.ConnectionPoolConfig();
@@ -101,23 +102,43 @@ public class RateLimitBench {
                 });
             }
             Map<String, List<Double>> results = new LinkedHashMap<>();
+            Map<String, List<Double>> ratios = new LinkedHashMap<>();
+            Map<String, List<double[]>> cpu = new LinkedHashMap<>();
             for (String name : apps.keySet()) {
-                wrk(apps.get(name).uri("/x").toString(), "2s", connections); // warm-up
+                wrk(apps.get(name).uri("/x").toString(), warmup, connections); // JIT warm-up
                 results.put(name, new ArrayList<>());
+                ratios.put(name, new ArrayList<>());
+                cpu.put(name, new ArrayList<>());
             }
+            String hand = "hand-written 1x EVALSHA";
             for (int r = 0; r < rounds; r++) {
+                Map<String, Double> round = new LinkedHashMap<>();
                 for (Map.Entry<String, ServletContainer> e : apps.entrySet()) {
-                    double rps = wrk(e.getValue().uri("/x").toString(), duration, connections);
-                    results.get(e.getKey()).add(rps);
-                    System.out.printf("round %d  %-52s %10.0f req/s%n", r + 1, e.getKey(), rps);
+                    long jvm0 = jvmCpuNanos();
+                    double redis0 = redisCpuSeconds(redis);
+                    long steal0 = stealTicks();
+                    double[] w = wrkRun(e.getValue().uri("/x").toString(), duration, connections);
+                    double jvmUs = (jvmCpuNanos() - jvm0) / 1e3 / w[1];
+                    double redisUs = (redisCpuSeconds(redis) - redis0) * 1e6 / w[1];
+                    long steal = stealTicks() - steal0;
+                    results.get(e.getKey()).add(w[0]);
+                    cpu.get(e.getKey()).add(new double[] {jvmUs, redisUs});
+                    round.put(e.getKey(), w[0]);
+                    System.out.printf("round %d  %-52s %8.0f req/s  CPU/request JVM %5.1f us + Redis %5.1f us  (steal %d ticks)%n",
+                            r + 1, e.getKey(), w[0], jvmUs, redisUs, steal);
                 }
+                round.forEach((name, rps) -> ratios.get(name).add(rps / round.get(hand)));
             }
-            double hand = median(results.get("hand-written 1x EVALSHA"));
-            System.out.printf("%nmedians over %d rounds (wrk -t1 -c%s -d%s, Jetty %s, one JVM, 2 shared cores):%n",
+            System.out.printf("%nmedians over %d rounds (wrk -t1 -c%s -d%s, Jetty %s, one JVM, 2 shared cores);%n"
+                    + "ratio = this variant's req/s over the hand-written filter's in the same round (median, min-max):%n",
                     rounds, connections, duration, org.eclipse.jetty.server.Server.getVersion());
             for (Map.Entry<String, List<Double>> e : results.entrySet()) {
-                double m = median(e.getValue());
-                System.out.printf("  %-52s %10.0f req/s  %.2fx of hand-written%n", e.getKey(), m, m / hand);
+                List<Double> q = ratios.get(e.getKey());
+                List<double[]> c = cpu.get(e.getKey());
+                System.out.printf("  %-52s %8.0f req/s  %.2fx (%.2f-%.2f) of hand-written  CPU/request JVM %5.1f + Redis %5.1f us%n",
+                        e.getKey(), median(e.getValue()), median(q), q.stream().min(Double::compare).orElseThrow(),
+                        q.stream().max(Double::compare).orElseThrow(),
+                        median(c.stream().map(x -> x[0]).toList()), median(c.stream().map(x -> x[1]).toList()));
             }
             apps.values().forEach(ServletContainer::close);
             raw.close();
@@ -227,17 +248,52 @@ public class RateLimitBench {
     }
 
     static double wrk(String url, String duration, String connections) throws Exception {
+        return wrkRun(url, duration, connections)[0];
+    }
+
+    /** Runs wrk; returns {requests per second, requests}. */
+    static double[] wrkRun(String url, String duration, String connections) throws Exception {
         Process p = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + duration, url).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
-        if (!m.find()) {
+        Matcher n = Pattern.compile("([0-9]+) requests in").matcher(out);
+        if (!m.find() || !n.find()) {
             throw new IllegalStateException("wrk output not understood:\n" + out);
         }
         if (out.contains("Non-2xx")) {
             throw new IllegalStateException("non-2xx responses in the benchmark:\n" + out);
         }
-        return Double.parseDouble(m.group(1));
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(n.group(1))};
+    }
+
+    /** CPU time of this JVM (Jetty, the filters, the Redis clients) in nanoseconds. */
+    static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time of redis-server (user + system), from INFO cpu, in seconds. */
+    static double redisCpuSeconds(RedisProcess redis) {
+        try (redis.clients.jedis.Jedis j = redis.admin()) {
+            double total = 0;
+            for (String line : j.info("cpu").split("\\r?\\n")) {
+                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                    total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return total;
+        }
+    }
+
+    /** Clock ticks the hypervisor took from this machine's CPUs (/proc/stat "steal"), -1 if unknown. */
+    static long stealTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(f[8]);
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     static double median(List<Double> xs) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rate-limit benchmark: RateLimitFilter vs a hand-written one-EVALSHA filter, same run, with wrk.
-# Usage: bench/ratelimit/run.sh [-Drounds=3 -Dduration=5s -Dconnections=16]
+# Usage: bench/ratelimit/run.sh [-Drounds=3 -Dduration=5s -Dconnections=16 -Dwarmup=10s -Donly=fixed]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk >/dev/null || { echo "bench needs wrk (apt-get install wrk)"; exit 1; }

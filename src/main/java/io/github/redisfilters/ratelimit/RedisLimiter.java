@@ -33,7 +33,10 @@ import java.util.function.Function;
  * Executes a {@link LimitPlan} against Redis and returns the {@link Decision}.
  *
  * <p>Fixed, sliding-log and sliding-counter policies go to Redis as ONE script call that checks
- * them all and consumes from each only if all admit. On Redis Cluster a script can only touch one
+ * them all and consumes from each only if all admit: {@code windows.lua} when every policy of the
+ * call is a fixed window or a sliding counter (the common case: two arguments per policy, a reply
+ * of counts from which remaining and reset are computed here), else {@code check.lua}, which also
+ * handles sliding logs. On Redis Cluster a script can only touch one
  * slot, so checks whose clients differ (e.g. one rule by IP, another by API key) are sent per
  * client key, stopping at the first denial; on standalone and Sentinel there is always one call.
  * Token-bucket policies are delegated to Bucket4j (its compare-and-swap protocol: a read and a
@@ -48,8 +51,8 @@ import java.util.function.Function;
  */
 final class RedisLimiter {
     static final LuaScript CHECK = LuaScript.fromResource(RedisLimiter.class, "lua/check.lua");
-    /** The fixed-window-only case of {@link #CHECK}, with fewer arguments and a shorter reply. */
-    static final LuaScript FIXED = LuaScript.fromResource(RedisLimiter.class, "lua/fixed.lua");
+    /** {@link #CHECK} for fixed windows and sliding counters only, with fewer arguments and a shorter reply. */
+    static final LuaScript WINDOWS = LuaScript.fromResource(RedisLimiter.class, "lua/windows.lua");
     static final LuaScript REFUND = LuaScript.fromResource(RedisLimiter.class, "lua/refund.lua");
 
     private final SharedRedisClient redis;
@@ -92,10 +95,10 @@ final class RedisLimiter {
         for (List<LimitPlan.Check> group : groups) {
             boolean groupAdmitted;
             String id = "";
-            if (allFixed(group)) {
-                List<?> reply = (List<?>) redis.eval(FIXED, keys(group), fixedArgs(group));
+            if (countersOnly(group)) {
+                List<?> reply = (List<?>) redis.eval(WINDOWS, keys(group), windowArgs(group));
                 now = num(reply, 0);
-                groupAdmitted = fixedOutcomes(group, reply, outcomes);
+                groupAdmitted = windowOutcomes(group, reply, outcomes);
             } else {
                 id = hasLog(group) ? node + Long.toString(sequence.incrementAndGet(), 36) : "";
                 List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group, id));
@@ -160,9 +163,11 @@ final class RedisLimiter {
         return groups.values();
     }
 
-    private static boolean allFixed(List<LimitPlan.Check> group) {
+    /** True when every check of the group is a fixed window or a sliding-window counter. */
+    private static boolean countersOnly(List<LimitPlan.Check> group) {
         for (LimitPlan.Check c : group) {
-            if (c.policy().algorithm() != Algorithm.FIXED) {
+            Algorithm a = c.policy().algorithm();
+            if (a != Algorithm.FIXED && a != Algorithm.SLIDING_COUNTER) {
                 return false;
             }
         }
@@ -170,30 +175,74 @@ final class RedisLimiter {
     }
 
     /**
-     * Outcomes of a {@code fixed.lua} reply ({@code now, c1 … cn}: hits in each policy's window
-     * counting this request), the same figures {@code check.lua} computes for fixed windows: when
-     * any policy denied, the script gave every hit back, so remaining counts without this request.
+     * Outcomes of a {@code windows.lua} reply ({@code now, c1 … cn}, then the previous window's
+     * hits of each sliding counter): the same figures {@code check.lua} computes, with the same
+     * double arithmetic. When any policy denied, the script gave every hit back, so remaining and
+     * reset count without this request.
      *
      * @return whether every policy of the group admitted the request
      */
-    private static boolean fixedOutcomes(List<LimitPlan.Check> group, List<?> reply, List<Decision.Outcome> outcomes) {
+    private static boolean windowOutcomes(List<LimitPlan.Check> group, List<?> reply, List<Decision.Outcome> outcomes) {
+        int n = group.size();
         long now = num(reply, 0);
         boolean all = true;
-        for (int i = 0; i < group.size(); i++) {
-            if (num(reply, 1 + i) > group.get(i).policy().limit()) {
-                all = false;
-            }
-        }
-        for (int i = 0; i < group.size(); i++) {
-            LimitPlan.Check c = group.get(i);
-            long limit = c.policy().limit();
-            long window = c.policy().window().toMillis();
+        boolean[] admits = new boolean[n];
+        long[] previous = new long[n];
+        int nextPrevious = 1 + n;
+        for (int i = 0; i < n; i++) {
+            Policy p = group.get(i).policy();
             long hits = num(reply, 1 + i);
-            long counted = all ? hits : hits - 1;
-            outcomes.add(new Decision.Outcome(c.rule(), c.policy(), hits <= limit, Math.max(0, limit - counted),
-                    (Math.floorDiv(now, window) + 1) * window));
+            if (p.algorithm() == Algorithm.FIXED) {
+                admits[i] = hits <= p.limit();
+            } else {
+                double w = p.window().toMillis();
+                double prev = previous[i] = num(reply, nextPrevious++);
+                double e = now - Math.floor(now / w) * w;
+                admits[i] = prev * (w - e) + hits * w <= p.limit() * w;
+            }
+            all &= admits[i];
+        }
+        for (int i = 0; i < n; i++) {
+            LimitPlan.Check c = group.get(i);
+            long hits = all ? num(reply, 1 + i) : num(reply, 1 + i) - 1;
+            long[] state = c.policy().algorithm() == Algorithm.FIXED ? fixedState(c.policy(), hits, now)
+                    : counterState(c.policy(), hits, previous[i], now);
+            outcomes.add(new Decision.Outcome(c.rule(), c.policy(), admits[i], state[0], state[1]));
         }
         return all;
+    }
+
+    /** Remaining and reset of a fixed window holding {@code hits}. */
+    private static long[] fixedState(Policy p, long hits, long now) {
+        long w = p.window().toMillis();
+        return new long[] {Math.max(0, p.limit() - hits), (Math.floorDiv(now, w) + 1) * w};
+    }
+
+    /**
+     * Remaining and reset of a sliding-window counter: check.lua's arithmetic, in doubles as Lua
+     * computes it. Reset is the earliest time the estimate falls by one more unit: first within
+     * this window (the previous window's weight decays), else in the next one.
+     */
+    private static long[] counterState(Policy p, double c, double prev, long nowMillis) {
+        double now = nowMillis;
+        double l = p.limit();
+        double w = p.window().toMillis();
+        double idx = Math.floor(now / w);
+        double e = now - idx * w;
+        double used = prev * (w - e) + c * w;
+        double remaining = Math.max(0, Math.floor((l * w - used) / w));
+        double target = l - remaining - 1;
+        double reset = Double.NaN;
+        if (target - c >= 0 && prev > 0) {
+            double e1 = w - (target - c) * w / prev;
+            if (e1 <= w) {
+                reset = idx * w + Math.ceil(Math.max(e1, e));
+            }
+        }
+        if (Double.isNaN(reset)) {
+            reset = c == 0 || target < 0 ? (idx + 1) * w : (idx + 1) * w + Math.ceil(Math.max(0, w - target * w / c));
+        }
+        return new long[] {(long) remaining, (long) reset};
     }
 
     private static boolean hasLog(List<LimitPlan.Check> group) {
@@ -386,12 +435,16 @@ final class RedisLimiter {
         }
     }
 
-    /** {@code fixed.lua} arguments: limit and window of each policy, then now when a clock is set. */
-    private List<String> fixedArgs(List<LimitPlan.Check> group) {
+    /**
+     * {@code windows.lua} arguments: limit and window (ms, negative for a sliding counter) of each
+     * policy, then now when a clock is set.
+     */
+    private List<String> windowArgs(List<LimitPlan.Check> group) {
         List<String> args = new ArrayList<>(2 * group.size() + 1);
         for (LimitPlan.Check c : group) {
-            args.add(c.policy().limitText());
-            args.add(c.policy().windowMillisText());
+            Policy p = c.policy();
+            args.add(p.limitText());
+            args.add(p.algorithm() == Algorithm.FIXED ? p.windowMillisText() : "-" + p.windowMillisText());
         }
         if (clock != null) {
             args.add(Long.toString(clock.millis()));

@@ -11,6 +11,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 /** Window behaviour of each algorithm against real Redis, with the clock under the test's control. */
@@ -57,13 +59,15 @@ class LimitScriptIT {
     }
 
     /**
-     * Fixed-window-only requests go through the lean {@code fixed.lua}; mixed ones through
-     * {@code check.lua}. Both must decide and report the same: the same random walk through both,
-     * on two clients' keys, step by step.
+     * Requests whose policies are all fixed windows or sliding counters go through the lean
+     * {@code windows.lua}; others through {@code check.lua}. Both must decide and report the same:
+     * the same random walk through both, on two clients' keys, step by step.
      */
-    @Test
-    void theLeanFixedWindowScriptAgreesWithTheGeneralOne() {
-        Rule r = Rule.parse("ff: /x 3/1s fixed, 7/10s fixed");
+    @ParameterizedTest
+    @ValueSource(strings = {"ff: /x 3/1s fixed, 7/10s fixed", "fc: /x 7/10s sliding-counter, 3/1s fixed",
+            "cc: /x 4/1s sliding-counter, 9/3s sliding-counter"})
+    void theLeanWindowScriptAgreesWithTheGeneralOne(String rule) {
+        Rule r = Rule.parse(rule);
         Random random = new Random(7);
         long t = T0;
         int denials = 0;
@@ -76,7 +80,7 @@ class LimitScriptIT {
             List<String> args = new ArrayList<>(List.of(Long.toString(t), ""));
             for (Policy p : r.policies()) {
                 keys.add("ref:{ip:5.6.7.8}:" + p.name());
-                args.addAll(List.of("f", p.limitText(), p.windowMillisText()));
+                args.addAll(List.of(p.algorithm().code, p.limitText(), p.windowMillisText()));
             }
             List<?> general = (List<?>) REDIS.client().eval(RedisLimiter.CHECK, keys, args);
             assertThat(lean.admitted()).as("step %s", i).isEqualTo(((Long) general.get(0)) == 1);

@@ -1,0 +1,69 @@
+-- The common case of check.lua, kept lean: every policy of the call is a fixed window or a
+-- sliding-window counter. Same state, same decisions (every policy admits or nothing is consumed),
+-- fewer arguments and a shorter reply; the caller derives remaining and reset from the counts
+-- (RedisLimiter, with the same arithmetic check.lua uses).
+--
+-- KEYS[i]        state of policy i: a hash, field = aligned window index, value = hits in it
+--                (same hash tag for all keys of one call, for Redis Cluster)
+-- ARGV[2i - 1]   limit of policy i
+-- ARGV[2i]       window of policy i in milliseconds; negative for a sliding-window counter
+-- ARGV[2n + 1]   optional: now in epoch milliseconds (the test seam); absent = Redis TIME
+-- Reply: { now, c1, ..., cn, then p for each sliding counter in order }
+--   ci = hits in policy i's current window counting this request; p = hits in the previous window.
+--   The request was admitted iff every policy admitted it; if not, every hit was given back here.
+--
+-- Measured with callgrind on redis-server 7.0: each argument costs ~1.4k instructions and a number
+-- passed to redis.call is formatted with snprintf, hence '1' as a string and the sign trick.
+
+local n = #KEYS
+local now = ARGV[2 * n + 1]
+if now then
+  now = tonumber(now)
+else
+  local t = redis.call('TIME')
+  now = t[1] * 1000 + math.floor(t[2] / 1000)
+end
+
+local out = { now }
+local prevs -- previous-window hits of the sliding counters, created when needed
+local all = true
+for i = 1, n do
+  local k, l, w = KEYS[i], tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  if w > 0 then
+    local idx = math.floor(now / w)
+    local c = redis.call('HINCRBY', k, idx, '1')
+    if c == 1 then
+      -- first hit of the window: the TTL set now outlives it, and drops the previous window
+      redis.call('PEXPIRE', k, (idx + 1) * w - now + math.min(w, 1000))
+      redis.call('HDEL', k, idx - 1)
+    end
+    if c > l then all = false end
+    out[i + 1] = c
+  else
+    w = -w
+    local idx = math.floor(now / w)
+    local c = redis.call('HINCRBY', k, idx, '1')
+    if c == 1 then
+      -- first hit of the window: kept until the next window no longer needs it
+      redis.call('PEXPIRE', k, (idx + 2) * w - now + math.min(w, 1000))
+      redis.call('HDEL', k, idx - 2)
+    end
+    local prev = tonumber(redis.call('HGET', k, idx - 1)) or 0
+    -- integer form of prev * (1 - e/w) + hits <= limit (no float rounding at the boundary)
+    if prev * (w - (now - idx * w)) + c * w > l * w then all = false end
+    out[i + 1] = c
+    prevs = prevs or {}
+    prevs[#prevs + 1] = prev
+  end
+end
+
+if prevs then
+  for j = 1, #prevs do out[n + 1 + j] = prevs[j] end
+end
+
+if not all then
+  for i = 1, n do
+    redis.call('HINCRBY', KEYS[i], math.floor(now / math.abs(tonumber(ARGV[2 * i]))), '-1')
+  end
+end
+return out
