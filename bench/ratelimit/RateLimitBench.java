@@ -80,10 +80,19 @@ public class RateLimitBench {
             rawPool.setMaxTotal(64); // same pool as the library's client
             rawPool.setMaxIdle(64);
             UnifiedJedis raw = RedisClient.builder().hostAndPort(redis.hostAndPort()).poolConfig(rawPool).build();
+            redis.clients.jedis.ConnectionPoolConfig tunedPool = new redis.clients.jedis.ConnectionPoolConfig();
+            tunedPool.setMaxTotal(64);
+            tunedPool.setMaxIdle(64);
+            tunedPool.setCollectDetailedStatistics(false); // as the library's own pool
+            UnifiedJedis tuned = RedisClient.builder().hostAndPort(redis.hostAndPort()).poolConfig(tunedPool).build();
             Map<String, ServletContainer> apps = new LinkedHashMap<>();
             apps.put("bare servlet", ContainerKind.JETTY.start(ctx -> ctx.addServlet("ok", new Ok()).addMapping("/*")));
             apps.put("hand-written 1x EVALSHA", ContainerKind.JETTY.start(ctx -> {
                 ctx.addFilter("hand", new HandWrittenFilter(raw)).addMappingForUrlPatterns(null, false, "/*");
+                ctx.addServlet("ok", new Ok()).addMapping("/*");
+            }));
+            apps.put("hand-written, pool tuned as the library's", ContainerKind.JETTY.start(ctx -> {
+                ctx.addFilter("hand", new HandWrittenFilter(tuned)).addMappingForUrlPatterns(null, false, "/*");
                 ctx.addServlet("ok", new Ok()).addMapping("/*");
             }));
             apps.put("RateLimitFilter fixed", app(settings, "b: /** 1000000000/1h fixed"));
@@ -142,6 +151,7 @@ public class RateLimitBench {
             }
             apps.values().forEach(ServletContainer::close);
             raw.close();
+            tuned.close();
         }
     }
 

@@ -28,16 +28,6 @@ public record Policy(String name, long limit, Duration window, Algorithm algorit
         }
     }
 
-    /** The limit as script argument text. */
-    String limitText() {
-        return Long.toString(limit);
-    }
-
-    /** The window in milliseconds as script argument text. */
-    String windowMillisText() {
-        return Long.toString(window.toMillis());
-    }
-
     /** Window in whole seconds, rounded up (the {@code w} of {@code RateLimit-Policy}). */
     public long windowSeconds() {
         return Math.max(1, (window.toMillis() + 999) / 1000);

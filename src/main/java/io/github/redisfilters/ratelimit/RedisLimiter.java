@@ -96,12 +96,12 @@ final class RedisLimiter {
             boolean groupAdmitted;
             String id = "";
             if (countersOnly(group)) {
-                List<?> reply = (List<?>) redis.eval(WINDOWS, keys(group), windowArgs(group));
+                List<?> reply = (List<?>) redis.evalBinary(WINDOWS, keys(group), windowArgs(group));
                 now = num(reply, 0);
                 groupAdmitted = windowOutcomes(group, reply, outcomes);
             } else {
                 id = hasLog(group) ? node + Long.toString(sequence.incrementAndGet(), 36) : "";
-                List<?> reply = (List<?>) redis.eval(CHECK, keys(group), args(group, id));
+                List<?> reply = (List<?>) redis.evalBinary(CHECK, keys(group), args(group, id));
                 now = num(reply, 1);
                 for (int i = 0; i < group.size(); i++) {
                     LimitPlan.Check c = group.get(i);
@@ -409,9 +409,13 @@ final class RedisLimiter {
         return ((Number) reply.get(i)).longValue();
     }
 
-    private static List<String> keys(List<LimitPlan.Check> group) {
-        List<String> keys = new ArrayList<>(group.size());
-        group.forEach(c -> keys.add(c.redisKey()));
+    /**
+     * The group's keys as bytes: the scripts are called through Jedis's binary API, whose reply is
+     * passed on as Redis sent it (the String API converts every list reply through a stream).
+     */
+    private static List<byte[]> keys(List<LimitPlan.Check> group) {
+        List<byte[]> keys = new ArrayList<>(group.size());
+        group.forEach(c -> keys.add(c.redisKey().getBytes(StandardCharsets.UTF_8)));
         return keys;
     }
 
@@ -439,28 +443,32 @@ final class RedisLimiter {
      * {@code windows.lua} arguments: limit and window (ms, negative for a sliding counter) of each
      * policy, then now when a clock is set.
      */
-    private List<String> windowArgs(List<LimitPlan.Check> group) {
-        List<String> args = new ArrayList<>(2 * group.size() + 1);
+    private List<byte[]> windowArgs(List<LimitPlan.Check> group) {
+        List<byte[]> args = new ArrayList<>(2 * group.size() + 1);
         for (LimitPlan.Check c : group) {
             Policy p = c.policy();
-            args.add(p.limitText());
-            args.add(p.algorithm() == Algorithm.FIXED ? p.windowMillisText() : "-" + p.windowMillisText());
+            args.add(ascii(p.limit()));
+            args.add(ascii(p.algorithm() == Algorithm.FIXED ? p.window().toMillis() : -p.window().toMillis()));
         }
         if (clock != null) {
-            args.add(Long.toString(clock.millis()));
+            args.add(ascii(clock.millis()));
         }
         return args;
     }
 
-    private List<String> args(List<LimitPlan.Check> group, String id) {
-        List<String> args = new ArrayList<>(2 + 3 * group.size());
-        args.add(clock == null ? "" : Long.toString(clock.millis()));
-        args.add(id);
+    private List<byte[]> args(List<LimitPlan.Check> group, String id) {
+        List<byte[]> args = new ArrayList<>(2 + 3 * group.size());
+        args.add(clock == null ? new byte[0] : ascii(clock.millis()));
+        args.add(id.getBytes(StandardCharsets.US_ASCII));
         for (LimitPlan.Check c : group) {
-            args.add(c.policy().algorithm().code);
-            args.add(c.policy().limitText());
-            args.add(c.policy().windowMillisText());
+            args.add(c.policy().algorithm().code.getBytes(StandardCharsets.US_ASCII));
+            args.add(ascii(c.policy().limit()));
+            args.add(ascii(c.policy().window().toMillis()));
         }
         return args;
+    }
+
+    private static byte[] ascii(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 }

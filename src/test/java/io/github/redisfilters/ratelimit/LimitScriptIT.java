@@ -80,7 +80,7 @@ class LimitScriptIT {
             List<String> args = new ArrayList<>(List.of(Long.toString(t), ""));
             for (Policy p : r.policies()) {
                 keys.add("ref:{ip:5.6.7.8}:" + p.name());
-                args.addAll(List.of(p.algorithm().code, p.limitText(), p.windowMillisText()));
+                args.addAll(List.of(p.algorithm().code, Long.toString(p.limit()), Long.toString(p.window().toMillis())));
             }
             List<?> general = (List<?>) REDIS.client().eval(RedisLimiter.CHECK, keys, args);
             assertThat(lean.admitted()).as("step %s", i).isEqualTo(((Long) general.get(0)) == 1);
