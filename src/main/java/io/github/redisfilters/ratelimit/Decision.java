@@ -24,7 +24,8 @@ record Decision(boolean admitted, long nowMillis, List<Outcome> outcomes) {
      */
     Outcome mostRestrictive() {
         Outcome best = null;
-        for (Outcome o : outcomes) {
+        for (int i = 0; i < outcomes.size(); i++) { // indexed: no iterator per request
+            Outcome o = outcomes.get(i);
             if (best == null) {
                 best = o;
             } else if (!admitted) {

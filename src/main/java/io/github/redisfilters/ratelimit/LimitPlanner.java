@@ -18,7 +18,8 @@ final class LimitPlanner {
 
     LimitPlan plan(HttpServletRequest request, List<Rule> matching) {
         List<LimitPlan.Check> checks = new ArrayList<>();
-        for (Rule rule : matching) {
+        for (int r = 0; r < matching.size(); r++) { // indexed: no iterator per request
+            Rule rule = matching.get(r);
             String key = keys.of(rule, request);
             if (key == null) {
                 MissingKey action = rule.missingKey() != null ? rule.missingKey() : defaultMissingKey;
@@ -27,7 +28,9 @@ final class LimitPlanner {
                 }
                 key = keys.ip(request);
             }
-            for (Policy p : rule.policies()) {
+            List<Policy> policies = rule.policies();
+            for (int i = 0; i < policies.size(); i++) {
+                Policy p = policies.get(i);
                 checks.add(new LimitPlan.Check(rule, p, key, redisKey(key, p)));
             }
         }

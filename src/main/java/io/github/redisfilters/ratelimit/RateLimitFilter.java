@@ -190,7 +190,8 @@ public class RateLimitFilter implements Filter {
         }
         String method = request.getMethod();
         List<Rule> out = null;
-        for (Rule r : rules) {
+        for (int i = 0; i < rules.size(); i++) { // indexed: no iterator per request
+            Rule r = rules.get(i);
             if (r.matches(method, path, servlet)) {
                 if (out == null) {
                     out = new ArrayList<>(2);

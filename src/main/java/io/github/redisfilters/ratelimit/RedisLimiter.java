@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,9 +77,11 @@ final class RedisLimiter {
 
     /** @throws RedisUnavailableException when Redis cannot answer */
     Decision check(LimitPlan plan) {
-        Collection<List<LimitPlan.Check>> groups = groups(plan.checks());
+        List<LimitPlan.Check> checks = plan.checks();
+        List<List<LimitPlan.Check>> groups = groups(checks);
         List<LimitPlan.Check> tokenBuckets = null;
-        for (LimitPlan.Check c : plan.checks()) {
+        for (int i = 0; i < checks.size(); i++) { // indexed loops here: no iterator per request
+            LimitPlan.Check c = checks.get(i);
             if (c.policy().algorithm() == Algorithm.TOKEN_BUCKET) {
                 if (tokenBuckets == null) {
                     tokenBuckets = new ArrayList<>();
@@ -92,7 +93,8 @@ final class RedisLimiter {
         List<Consumed> consumed = new ArrayList<>();
         boolean admitted = true;
         long now = -1;
-        for (List<LimitPlan.Check> group : groups) {
+        for (int g = 0; g < groups.size(); g++) {
+            List<LimitPlan.Check> group = groups.get(g);
             boolean groupAdmitted;
             String id = "";
             if (countersOnly(group)) {
@@ -142,10 +144,11 @@ final class RedisLimiter {
      * The scripted checks in groups sent as one script call each: all of them in one group, except
      * on Cluster where each client key (hash tag) is its own group. Token buckets are left out.
      */
-    private Collection<List<LimitPlan.Check>> groups(List<LimitPlan.Check> checks) {
+    private List<List<LimitPlan.Check>> groups(List<LimitPlan.Check> checks) {
         boolean simple = true;
         String tag = checks.isEmpty() ? null : checks.get(0).hashTag();
-        for (LimitPlan.Check c : checks) {
+        for (int i = 0; i < checks.size(); i++) {
+            LimitPlan.Check c = checks.get(i);
             if (c.policy().algorithm() == Algorithm.TOKEN_BUCKET || (cluster && !c.hashTag().equals(tag))) {
                 simple = false;
                 break;
@@ -160,13 +163,13 @@ final class RedisLimiter {
                 groups.computeIfAbsent(cluster ? c.hashTag() : "", k -> new ArrayList<>()).add(c);
             }
         }
-        return groups.values();
+        return new ArrayList<>(groups.values());
     }
 
     /** True when every check of the group is a fixed window or a sliding-window counter. */
     private static boolean countersOnly(List<LimitPlan.Check> group) {
-        for (LimitPlan.Check c : group) {
-            Algorithm a = c.policy().algorithm();
+        for (int i = 0; i < group.size(); i++) {
+            Algorithm a = group.get(i).policy().algorithm();
             if (a != Algorithm.FIXED && a != Algorithm.SLIDING_COUNTER) {
                 return false;
             }
@@ -445,8 +448,8 @@ final class RedisLimiter {
      */
     private List<byte[]> windowArgs(List<LimitPlan.Check> group) {
         List<byte[]> args = new ArrayList<>(2 * group.size() + 1);
-        for (LimitPlan.Check c : group) {
-            Policy p = c.policy();
+        for (int i = 0; i < group.size(); i++) {
+            Policy p = group.get(i).policy();
             args.add(ascii(p.limit()));
             args.add(ascii(p.algorithm() == Algorithm.FIXED ? p.window().toMillis() : -p.window().toMillis()));
         }
