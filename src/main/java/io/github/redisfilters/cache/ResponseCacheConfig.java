@@ -39,7 +39,7 @@ import java.util.Set;
  *     session (the container's and RedisSessionFilter's); a requested session id counts too</td></tr>
  * <tr><td>generateEtag</td><td>{@code true}</td><td>give stored 200 responses without a validator a strong {@code ETag} (SHA-256 of the body)</td></tr>
  * <tr><td>coalesceMisses</td><td>{@code true}</td><td>concurrent misses for one URL render the origin once, across servers</td></tr>
- * <tr><td>lockTimeout</td><td>{@code 5s}</td><td>lifetime of the miss lock (an origin slower than this lets one more render start)</td></tr>
+ * <tr><td>lockTimeout</td><td>{@code 5s}</td><td>lifetime of the miss lock (an origin slower than this lets one more render start); 100ms to 1h</td></tr>
  * <tr><td>coalesceWait</td><td>{@code 2s}</td><td>longest a request waits for another server's render before going to the origin itself</td></tr>
  * <tr><td>staleWhileRevalidate</td><td>{@code 0s}</td><td>ttl mode: serve stale this long after expiry while one request refreshes</td></tr>
  * <tr><td>staleIfError</td><td>{@code 0s}</td><td>ttl mode: serve stale this long after expiry when the origin fails (5xx or exception)</td></tr>
@@ -48,6 +48,10 @@ import java.util.Set;
  * </table>
  */
 public final class ResponseCacheConfig {
+    /** Longest lockTimeout and coalesceWait accepted (1 h). */
+    static final Duration MAX_LOCK = Duration.ofHours(1);
+    /** Longest staleWhileRevalidate and staleIfError accepted (366 d, as entry lifetimes). */
+    static final Duration MAX_STALE = Duration.ofDays(366);
     /** Names of this filter's own init-params. */
     static final Set<String> OWN_PARAMETERS = Set.of("rules", "invalidations", "failureMode", "maxEntrySize",
             "cacheStatusHeader", "tagHeader", "shareAuthorized", "sessionCookies", "generateEtag", "coalesceMisses",
@@ -137,10 +141,10 @@ public final class ResponseCacheConfig {
         }
         b.generateEtag(p.bool("generateEtag", b.generateEtag));
         b.coalesceMisses(p.bool("coalesceMisses", b.coalesceMisses));
-        b.lockTimeout(p.duration("lockTimeout", b.lockTimeout, Duration.ofMillis(100)));
-        b.coalesceWait(p.duration("coalesceWait", b.coalesceWait, Duration.ZERO));
-        b.staleWhileRevalidate(p.duration("staleWhileRevalidate", b.staleWhileRevalidate, Duration.ZERO));
-        b.staleIfError(p.duration("staleIfError", b.staleIfError, Duration.ZERO));
+        b.lockTimeout(p.duration("lockTimeout", b.lockTimeout, Duration.ofMillis(100), MAX_LOCK));
+        b.coalesceWait(p.duration("coalesceWait", b.coalesceWait, Duration.ZERO, MAX_LOCK));
+        b.staleWhileRevalidate(p.duration("staleWhileRevalidate", b.staleWhileRevalidate, Duration.ZERO, MAX_STALE));
+        b.staleIfError(p.duration("staleIfError", b.staleIfError, Duration.ZERO, MAX_STALE));
         b.sortQuery(p.bool("sortQuery", b.sortQuery));
         b.ignoredQueryParameters(p.list("ignoredQueryParameters"));
         b.redisSettings(RedisSettings.forFilter(filterConfig, p));
@@ -440,25 +444,25 @@ public final class ResponseCacheConfig {
 
         /** Miss-lock lifetime, at least 100 ms (default 5 s). */
         public Builder lockTimeout(Duration d) {
-            this.lockTimeout = atLeast("lockTimeout", d, Duration.ofMillis(100));
+            this.lockTimeout = Durations.check("lockTimeout", d, Duration.ofMillis(100), MAX_LOCK);
             return this;
         }
 
         /** Longest wait for another render, 0 or more (default 2 s). */
         public Builder coalesceWait(Duration d) {
-            this.coalesceWait = atLeast("coalesceWait", d, Duration.ZERO);
+            this.coalesceWait = Durations.check("coalesceWait", d, Duration.ZERO, MAX_LOCK);
             return this;
         }
 
         /** TTL-mode stale-while-revalidate grace (default 0 = off). */
         public Builder staleWhileRevalidate(Duration d) {
-            this.staleWhileRevalidate = atLeast("staleWhileRevalidate", d, Duration.ZERO);
+            this.staleWhileRevalidate = Durations.check("staleWhileRevalidate", d, Duration.ZERO, MAX_STALE);
             return this;
         }
 
         /** TTL-mode stale-if-error grace (default 0 = off). */
         public Builder staleIfError(Duration d) {
-            this.staleIfError = atLeast("staleIfError", d, Duration.ZERO);
+            this.staleIfError = Durations.check("staleIfError", d, Duration.ZERO, MAX_STALE);
             return this;
         }
 
@@ -498,14 +502,6 @@ public final class ResponseCacheConfig {
                         + ") must not exceed lockTimeout (" + Durations.format(lockTimeout) + ")");
             }
             return new ResponseCacheConfig(this);
-        }
-
-        private static Duration atLeast(String name, Duration d, Duration min) {
-            if (d == null || d.compareTo(min) < 0) {
-                throw new IllegalArgumentException(name + " must be at least " + Durations.format(min) + ", was "
-                        + (d == null ? "null" : Durations.format(d)));
-            }
-            return d;
         }
 
         private static String headerName(String param, String name) {

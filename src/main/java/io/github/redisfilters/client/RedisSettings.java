@@ -1,6 +1,7 @@
 package io.github.redisfilters.client;
 
 import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.config.Durations;
 import io.github.redisfilters.config.InitParams;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -41,16 +42,18 @@ import redis.clients.jedis.UnifiedJedis;
  * <tr><td>redisKeyStore / redisKeyStorePassword / redisKeyStoreType</td><td>none / none / PKCS12</td><td>client certificate for mutual TLS</td></tr>
  * <tr><td>redisVerifyHostname</td><td>true</td><td>check the server certificate's host name</td></tr>
  * <tr><td>redisPoolSize</td><td>64</td><td>maximum connections (per node on Cluster)</td></tr>
- * <tr><td>redisPoolMaxWait</td><td>200ms</td><td>longest wait for a free connection before the filter's failure mode applies</td></tr>
- * <tr><td>redisConnectTimeout</td><td>1s</td><td>TCP/TLS connect timeout</td></tr>
- * <tr><td>redisSocketTimeout</td><td>1s</td><td>per-command read timeout</td></tr>
+ * <tr><td>redisPoolMaxWait</td><td>200ms</td><td>longest wait for a free connection before the filter's failure mode applies (0 to 1h)</td></tr>
+ * <tr><td>redisConnectTimeout</td><td>1s</td><td>TCP/TLS connect timeout (1ms to 1h)</td></tr>
+ * <tr><td>redisSocketTimeout</td><td>1s</td><td>per-command read timeout (1ms to 1h)</td></tr>
  * <tr><td>redisClientName</td><td>redis-servlet-filters</td><td>{@code CLIENT SETNAME} value</td></tr>
  * <tr><td>redisFailureThreshold</td><td>3</td><td>consecutive failures that open the circuit breaker</td></tr>
- * <tr><td>redisRetryInterval</td><td>1s</td><td>while the breaker is open, how often one request probes Redis</td></tr>
+ * <tr><td>redisRetryInterval</td><td>1s</td><td>while the breaker is open, how often one request probes Redis (10ms to 1h)</td></tr>
  * <tr><td>keyPrefix</td><td>rsf:</td><td>prefix of every key written (multi-tenant Redis)</td></tr>
  * </table>
  */
 public final class RedisSettings {
+    /** Longest pool wait, timeout and retry interval accepted (1 h): longer is a typo, and Jedis takes int milliseconds. */
+    static final Duration MAX_WAIT = Duration.ofHours(1);
     /** Every parameter name understood here; filters accept these as init-params too. */
     public static final Set<String> PARAMETER_NAMES = Set.of("redisUrl", "redisUser", "redisPassword",
             "redisDatabase", "redisSentinelMaster", "redisSentinelNodes", "redisSentinelUser",
@@ -197,12 +200,12 @@ public final class RedisSettings {
         p.raw("redisKeyStoreType").ifPresent(b::keyStoreType);
         b.verifyHostname(p.bool("redisVerifyHostname", true));
         b.poolSize(p.integer("redisPoolSize", b.poolSize, 1, 10_000));
-        b.poolMaxWait(p.duration("redisPoolMaxWait", b.poolMaxWait, Duration.ZERO));
-        b.connectTimeout(p.duration("redisConnectTimeout", b.connectTimeout, Duration.ofMillis(1)));
-        b.socketTimeout(p.duration("redisSocketTimeout", b.socketTimeout, Duration.ofMillis(1)));
+        b.poolMaxWait(p.duration("redisPoolMaxWait", b.poolMaxWait, Duration.ZERO, MAX_WAIT));
+        b.connectTimeout(p.duration("redisConnectTimeout", b.connectTimeout, Duration.ofMillis(1), MAX_WAIT));
+        b.socketTimeout(p.duration("redisSocketTimeout", b.socketTimeout, Duration.ofMillis(1), MAX_WAIT));
         b.clientName(p.string("redisClientName", b.clientName));
         b.failureThreshold(p.integer("redisFailureThreshold", b.failureThreshold, 1, 1000));
-        b.retryInterval(p.duration("redisRetryInterval", b.retryInterval, Duration.ofMillis(10)));
+        b.retryInterval(p.duration("redisRetryInterval", b.retryInterval, Duration.ofMillis(10), MAX_WAIT));
         b.keyPrefix(p.string("keyPrefix", b.keyPrefix));
         return p.validate(b::build);
     }
@@ -548,17 +551,17 @@ public final class RedisSettings {
         }
 
         public Builder poolMaxWait(Duration wait) {
-            this.poolMaxWait = nonNegative("redisPoolMaxWait", wait);
+            this.poolMaxWait = Durations.check("redisPoolMaxWait", wait, Duration.ZERO, MAX_WAIT);
             return this;
         }
 
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive("redisConnectTimeout", timeout);
+            this.connectTimeout = Durations.check("redisConnectTimeout", timeout, Duration.ofMillis(1), MAX_WAIT);
             return this;
         }
 
         public Builder socketTimeout(Duration timeout) {
-            this.socketTimeout = positive("redisSocketTimeout", timeout);
+            this.socketTimeout = Durations.check("redisSocketTimeout", timeout, Duration.ofMillis(1), MAX_WAIT);
             return this;
         }
 
@@ -579,7 +582,7 @@ public final class RedisSettings {
         }
 
         public Builder retryInterval(Duration interval) {
-            this.retryInterval = positive("redisRetryInterval", interval);
+            this.retryInterval = Durations.check("redisRetryInterval", interval, Duration.ofMillis(1), MAX_WAIT);
             return this;
         }
 
@@ -596,20 +599,6 @@ public final class RedisSettings {
         public Builder client(UnifiedJedis client) {
             this.externalClient = client;
             return this;
-        }
-
-        private static Duration positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive but was " + d);
-            }
-            return d;
-        }
-
-        private static Duration nonNegative(String name, Duration d) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative but was " + d);
-            }
-            return d;
         }
 
         public RedisSettings build() {

@@ -35,11 +35,9 @@ public final class CidrRange {
         int max = bytes.length * 8;
         int prefix = max;
         if (slash >= 0) {
-            try {
-                prefix = Integer.parseInt(t.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
+            String digits = t.substring(slash + 1);
+            // ASCII digits only: parseInt would also take "+24" and other scripts' digits
+            prefix = digits.matches("[0-9]{1,3}") ? Integer.parseInt(digits) : -1;
             if (prefix < 0 || prefix > max) {
                 throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0.." + max);
             }

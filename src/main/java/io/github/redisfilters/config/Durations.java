@@ -47,8 +47,28 @@ public final class Durations {
         throw new IllegalArgumentException("not " + FORM);
     }
 
-    /** Formats a duration in the shortest exact short form, e.g. {@code 15m} or {@code 1500ms}. */
+    /**
+     * Returns {@code d} when it lies from {@code min} to {@code max} (inclusive).
+     *
+     * @param name the setting, named in the error
+     * @throws IllegalArgumentException naming the setting, the range and the value otherwise
+     */
+    public static Duration check(String name, Duration d, Duration min, Duration max) {
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be from " + format(min) + " to " + format(max)
+                    + " but was " + (d == null ? "null" : format(d)));
+        }
+        return d;
+    }
+
+    /**
+     * Formats a duration in the shortest exact short form, e.g. {@code 15m} or {@code 1500ms}
+     * (ISO-8601 when it does not fit in milliseconds).
+     */
     public static String format(Duration d) {
+        if (Math.abs(d.getSeconds()) >= Long.MAX_VALUE / 1000 - 1) {
+            return d.toString();
+        }
         long ms = d.toMillis();
         if (ms % 86_400_000L == 0 && ms != 0) {
             return ms / 86_400_000L + "d";

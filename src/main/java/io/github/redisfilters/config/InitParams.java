@@ -140,6 +140,18 @@ public final class InitParams {
         });
     }
 
+    /** A duration ({@link Durations#FORM}) from {@code min} to {@code max}. */
+    public Duration duration(String name, Duration def, Duration min, Duration max) throws ConfigException {
+        String expected = Durations.FORM + " from " + Durations.format(min) + " to " + Durations.format(max);
+        return get(name, def, expected, s -> {
+            Duration d = quiet(() -> Durations.parse(s));
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        });
+    }
+
     /** A byte size ({@link Sizes#FORM}) between {@code min} and {@code max}. */
     public long size(String name, long def, long min, long max) throws ConfigException {
         return get(name, def, Sizes.FORM + " between " + min + " and " + max + " bytes", s -> {

@@ -78,18 +78,17 @@ final class RuleParser {
                     : "no path pattern");
         }
         int policies = 0;
-        while (i < tokens.size() && Character.isDigit(tokens.get(i).charAt(0))) {
+        while (i < tokens.size() && tokens.get(i).charAt(0) >= '0' && tokens.get(i).charAt(0) <= '9') {
             String p = tokens.get(i++);
             int slash = p.indexOf('/');
             if (slash < 0) {
                 throw new IllegalArgumentException("policy '" + p + "' is not limit/window such as 100/1m");
             }
-            long limit;
-            try {
-                limit = Long.parseLong(p.substring(0, slash));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("policy '" + p + "': '" + p.substring(0, slash) + "' is not a number");
+            String digits = p.substring(0, slash);
+            if (!digits.matches("[0-9]{1,18}")) { // ASCII only: parseLong would also take other scripts' digits
+                throw new IllegalArgumentException("policy '" + p + "': '" + digits + "' is not a number");
             }
+            long limit = Long.parseLong(digits);
             Duration window;
             try {
                 window = Durations.parse(p.substring(slash + 1));

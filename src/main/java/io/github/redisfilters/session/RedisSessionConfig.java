@@ -162,7 +162,7 @@ public final class RedisSessionConfig {
         b.allowedClasses = p.list("allowedClasses");
         b.unreadableAttribute = p.enumValue("unreadableAttribute", UnreadableAttributePolicy.class, b.unreadableAttribute);
         b.failureMode = p.enumValue("failureMode", FailureMode.class, b.failureMode);
-        b.retryAfter = p.duration("retryAfter", b.retryAfter, Duration.ofSeconds(1));
+        b.retryAfter = p.duration("retryAfter", b.retryAfter, Duration.ofSeconds(1), Duration.ofDays(1));
         b.principalAttribute = p.string("principalAttribute", b.principalAttribute);
         b.excludedPaths = p.paths("excludedPaths", List.of());
         b.touchFreePaths = p.paths("touchFreePaths", List.of());
@@ -283,10 +283,7 @@ public final class RedisSessionConfig {
 
         /** {@code Retry-After} of the 503 while Redis is down; whole seconds, at least 1s; default 5s. */
         public Builder retryAfter(Duration d) {
-            if (d == null || d.toSeconds() < 1) {
-                throw new IllegalArgumentException("retryAfter must be at least 1s, got " + d);
-            }
-            this.retryAfter = d;
+            this.retryAfter = Durations.check("retryAfter", d, Duration.ofSeconds(1), Duration.ofDays(1));
             return this;
         }
 

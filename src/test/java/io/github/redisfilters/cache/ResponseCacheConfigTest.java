@@ -74,6 +74,11 @@ class ResponseCacheConfigTest {
         assertThatThrownBy(() -> ResponseCacheConfig.fromInitParams(filterConfig(
                 Map.of("coalesceWait", "10s", "lockTimeout", "1s"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("filter 'cache': coalesceWait");
+        // durations that would overflow at request time (toNanos, TTL arithmetic) fail init instead
+        for (String p : new String[] {"lockTimeout", "coalesceWait", "staleWhileRevalidate", "staleIfError"}) {
+            assertThatThrownBy(() -> ResponseCacheConfig.fromInitParams(filterConfig(Map.of(p, "999999999999d"))))
+                    .as(p).isInstanceOf(ConfigException.class).hasMessageContaining(p).hasMessageContaining(" to ");
+        }
     }
 
     @Test

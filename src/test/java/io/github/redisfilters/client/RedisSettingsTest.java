@@ -29,6 +29,17 @@ class RedisSettingsTest {
     }
 
     @Test
+    void timeoutsHaveAnUpperBound() {
+        // Jedis takes int milliseconds; beyond 1h is a typo, caught at init rather than cast or overflowed
+        for (String p : new String[] {"redisPoolMaxWait", "redisConnectTimeout", "redisSocketTimeout", "redisRetryInterval"}) {
+            assertThatThrownBy(() -> resolve(Map.of(p, "30d"), Map.of(), Map.of())).as(p)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(p).hasMessageContaining("to 1h");
+        }
+        assertThatThrownBy(() -> RedisSettings.builder().socketTimeout(java.time.Duration.ofDays(30)))
+                .hasMessage("redisSocketTimeout must be from 1ms to 1h but was 30d");
+    }
+
+    @Test
     void precedenceIsInitParamThenContextParamThenEnvironment() throws Exception {
         Map<String, String> env = Map.of("REDIS_URL", "redis://env-host:1111");
         assertThat(resolve(Map.of(), Map.of(), env).host()).isEqualTo("env-host");

@@ -34,6 +34,10 @@ class CidrRangeTest {
         assertThat(CidrRange.literal("1.2.3.4\r\nX: y")).isNull();
         assertThatThrownBy(() -> CidrRange.parse("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CidrRange.parse("host.example/8")).isInstanceOf(IllegalArgumentException.class);
+        // only ASCII digits: Integer.parseInt alone would take a sign and other scripts' digits
+        for (String odd : new String[] {"10.0.0.0/+8", "10.0.0.0/\u0668", "10.0.0.0/", "10.0.0.0/0008"}) {
+            assertThatThrownBy(() -> CidrRange.parse(odd)).as(odd).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -33,6 +33,17 @@ class DurationsAndSizesTest {
     }
 
     @Test
+    void checkNamesTheSettingTheRangeAndTheValue() {
+        assertThat(Durations.check("x", Duration.ofHours(1), Duration.ZERO, Duration.ofHours(1))).isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> Durations.check("lockTimeout", Duration.ofDays(3), Duration.ofMillis(100), Duration.ofHours(1)))
+                .hasMessage("lockTimeout must be from 100ms to 1h but was 3d");
+        // beyond what fits in milliseconds: still a message, not an ArithmeticException
+        assertThatThrownBy(() -> Durations.check("x", Durations.parse("PT999999999999999H"), Duration.ZERO, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT999999999999999H");
+        assertThatThrownBy(() -> Durations.check("x", null, Duration.ZERO, Duration.ofHours(1))).hasMessageContaining("null");
+    }
+
+    @Test
     void sizes() {
         assertThat(Sizes.parse("512")).isEqualTo(512);
         assertThat(Sizes.parse("512B")).isEqualTo(512);

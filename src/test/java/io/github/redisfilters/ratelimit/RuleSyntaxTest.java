@@ -59,6 +59,8 @@ class RuleSyntaxTest {
         assertThatThrownBy(() -> Rule.parse("/api 10/1m by cookie")).hasMessageContaining("unknown key 'cookie'");
         assertThatThrownBy(() -> Rule.parse("api/x 10/1m")).hasMessageContaining("'api/x' is not a path pattern");
         assertThatThrownBy(() -> Rule.parse("/api")).hasMessageContaining("no policy");
+        assertThatThrownBy(() -> Rule.parse("/api \u0665/1m")).as("Arabic-Indic five").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Rule.parse("/api 1\u0665/1m")).hasMessageContaining("is not a number");
         assertThatThrownBy(() -> Rule.parse("/api 10/1m by ip extra")).hasMessageContaining("unexpected 'extra'");
         assertThatThrownBy(() -> Rule.parse("/api 10/1m else maybe")).hasMessageContaining("else maybe");
     }
