@@ -66,7 +66,7 @@ public final class Durations {
      * (ISO-8601 when it does not fit in milliseconds).
      */
     public static String format(Duration d) {
-        if (Math.abs(d.getSeconds()) >= Long.MAX_VALUE / 1000 - 1) {
+        if (d.getSeconds() >= Long.MAX_VALUE / 1000 - 1 || d.getSeconds() <= Long.MIN_VALUE / 1000 + 1) {
             return d.toString();
         }
         long ms = d.toMillis();

@@ -41,6 +41,8 @@ class DurationsAndSizesTest {
         assertThatThrownBy(() -> Durations.check("x", Durations.parse("PT999999999999999H"), Duration.ZERO, Duration.ofHours(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT999999999999999H");
         assertThatThrownBy(() -> Durations.check("x", null, Duration.ZERO, Duration.ofHours(1))).hasMessageContaining("null");
+        assertThatThrownBy(() -> Durations.check("x", Duration.ofSeconds(Long.MIN_VALUE), Duration.ZERO, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -20,11 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
 
 /**
  * Redis memory and commands per 1k keys of each filter: creates {@value #N} keys through the
  * running BenchServer (1k client addresses, 1k cached URLs, 1k sessions) or through the library
- * API (1k revoked tokens), and reads {@code used_memory}, {@code DBSIZE} and
+ * API (1k revoked tokens), and reads the keys' {@code MEMORY USAGE}, {@code DBSIZE} and
  * {@code INFO commandstats} around it. Writes one tab-separated line per measurement.
  */
 public final class MemoryProbe {
@@ -134,30 +135,40 @@ public final class MemoryProbe {
         }
     }
 
-    record Snapshot(long usedMemory, long keys, long commands) {
+    /**
+     * @param keyBytes sum of {@code MEMORY USAGE <key> SAMPLES 0} over the keyspace: the keys'
+     *                 own memory, exact, unlike {@code used_memory}, which also moves with client
+     *                 buffers and lazily freed memory (its delta came out negative in some runs)
+     */
+    record Snapshot(long keyBytes, long keys, long commands) {
     }
 
     Snapshot snapshot() {
-        long used = 0;
-        for (String l : redis.info("memory").split("\r?\n")) {
-            if (l.startsWith("used_memory:")) {
-                used = Long.parseLong(l.substring("used_memory:".length()).trim());
-            }
-        }
         long cmds = 0;
         for (String l : redis.info("commandstats").split("\r?\n")) {
-            if (l.startsWith("cmdstat_") && !l.startsWith("cmdstat_info:") && !l.startsWith("cmdstat_dbsize:")) {
+            if (l.startsWith("cmdstat_") && !l.startsWith("cmdstat_info:") && !l.startsWith("cmdstat_dbsize:")
+                    && !l.startsWith("cmdstat_memory|") && !l.startsWith("cmdstat_scan:")) { // the probe's own
                 int i = l.indexOf("calls=");
                 int j = l.indexOf(',', i);
                 cmds += Long.parseLong(l.substring(i + 6, j));
             }
         }
-        return new Snapshot(used, redis.dbSize(), cmds);
+        long bytes = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            var page = redis.scan(cursor, new ScanParams().count(1000));
+            for (String key : page.getResult()) {
+                Long b = redis.memoryUsage(key, 0);
+                bytes += b == null ? 0 : b;
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return new Snapshot(bytes, redis.dbSize(), cmds);
     }
 
     static String line(String what, String how, Snapshot b, Snapshot a) {
         long keys = a.keys() - b.keys();
-        double perK = (a.usedMemory() - b.usedMemory()) / (double) N * 1000;
+        double perK = (a.keyBytes() - b.keyBytes()) / (double) N * 1000;
         double cmdsPerKey = keys > 0 ? (a.commands() - b.commands()) / (double) keys : Double.NaN;
         return String.join("\t", what, String.valueOf(keys), String.format(Locale.ROOT, "%,.0f KB", perK / 1024),
                 String.format(Locale.ROOT, "%.2f", cmdsPerKey), how);

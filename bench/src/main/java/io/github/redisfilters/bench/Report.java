@@ -250,7 +250,7 @@ public final class Report {
         }
         if (!memory.isEmpty()) {
             sb.append("\n### Redis memory and commands per 1k keys\n\n")
-                    .append("| keys of | keys created | used_memory delta per 1k | Redis cmds per created key | how |\n|---|---|---|---|---|\n");
+                    .append("| keys of | keys created | key memory per 1k (MEMORY USAGE) | Redis cmds per created key | how |\n|---|---|---|---|---|\n");
             for (String[] m : memory) {
                 sb.append("| ").append(String.join(" | ", m)).append(" |\n");
             }
