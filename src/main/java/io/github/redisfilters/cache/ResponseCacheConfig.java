@@ -442,25 +442,25 @@ public final class ResponseCacheConfig {
             return this;
         }
 
-        /** Miss-lock lifetime, at least 100 ms (default 5 s). */
+        /** Miss-lock lifetime, 100 ms to 1 h (default 5 s). */
         public Builder lockTimeout(Duration d) {
             this.lockTimeout = Durations.check("lockTimeout", d, Duration.ofMillis(100), MAX_LOCK);
             return this;
         }
 
-        /** Longest wait for another render, 0 or more (default 2 s). */
+        /** Longest wait for another render, 0 to 1 h and at most lockTimeout (default 2 s). */
         public Builder coalesceWait(Duration d) {
             this.coalesceWait = Durations.check("coalesceWait", d, Duration.ZERO, MAX_LOCK);
             return this;
         }
 
-        /** TTL-mode stale-while-revalidate grace (default 0 = off). */
+        /** TTL-mode stale-while-revalidate grace, up to 366 d (default 0 = off). */
         public Builder staleWhileRevalidate(Duration d) {
             this.staleWhileRevalidate = Durations.check("staleWhileRevalidate", d, Duration.ZERO, MAX_STALE);
             return this;
         }
 
-        /** TTL-mode stale-if-error grace (default 0 = off). */
+        /** TTL-mode stale-if-error grace, up to 366 d (default 0 = off). */
         public Builder staleIfError(Duration d) {
             this.staleIfError = Durations.check("staleIfError", d, Duration.ZERO, MAX_STALE);
             return this;

@@ -281,7 +281,7 @@ public final class RedisSessionConfig {
             return this;
         }
 
-        /** {@code Retry-After} of the 503 while Redis is down; whole seconds, at least 1s; default 5s. */
+        /** {@code Retry-After} of the 503 while Redis is down; whole seconds, 1s to 1d; default 5s. */
         public Builder retryAfter(Duration d) {
             this.retryAfter = Durations.check("retryAfter", d, Duration.ofSeconds(1), Duration.ofDays(1));
             return this;
