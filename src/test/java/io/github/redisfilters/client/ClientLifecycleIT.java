@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import jakarta.servlet.DispatcherType;
@@ -16,10 +17,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,21 +32,11 @@ class ClientLifecycleIT {
     @Parameter
     ContainerKind kind;
 
-    static RedisProcess redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
 
     @BeforeEach
     void clean() {
-        redis.flushAll();
         ProbeFilter.SEEN.clear();
     }
 
@@ -65,7 +55,7 @@ class ClientLifecycleIT {
     }
 
     private static long connectionsNamed(String name) {
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             return Arrays.stream(j.clientList().split("\n")).filter(l -> l.contains(" name=" + name + " ")).count();
         }
     }
@@ -73,7 +63,7 @@ class ClientLifecycleIT {
     @Test
     void twoFiltersShareOneClientWhichIsClosedOnceOnUndeploy() {
         String name = "lifecycle-" + kind.name().toLowerCase();
-        ServletContainer app = kind.start(ctx -> twoProbes(ctx, redis.url(), name));
+        ServletContainer app = kind.start(ctx -> twoProbes(ctx, REDIS.process().url(), name));
         SharedRedisClient shared;
         try {
             HttpResponse<String> r = Http.get(app.uri("/ok"));
@@ -112,7 +102,7 @@ class ClientLifecycleIT {
     void listenerOwnsTheClientUntilTheContextStops() {
         String name = "listener-" + kind.name().toLowerCase();
         ServletContainer app = kind.start(ctx -> {
-            twoProbes(ctx, redis.url(), name);
+            twoProbes(ctx, REDIS.process().url(), name);
             ctx.addListener(RedisFiltersListener.class);
         });
         SharedRedisClient shared;

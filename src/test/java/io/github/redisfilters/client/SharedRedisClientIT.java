@@ -4,38 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 class SharedRedisClientIT {
-    static RedisProcess redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        if (!redis.isAlive()) {
-            redis.launch();
-        }
-        redis.flushAll();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
 
     private static SharedRedisClient client() {
-        return SharedRedisClient.create(RedisSettings.builder().url(redis.url())
+        return SharedRedisClient.create(RedisSettings.builder().url(REDIS.process().url())
                 .socketTimeout(Duration.ofMillis(300)).connectTimeout(Duration.ofMillis(300))
                 .retryInterval(Duration.ofMillis(100)).build());
     }
@@ -46,13 +28,13 @@ class SharedRedisClientIT {
         SharedRedisClient c = client();
         try {
             assertThat(c.eval(script, List.of("k"), List.of("2"))).isEqualTo(2L);
-            try (Jedis j = redis.admin()) {
+            try (Jedis j = REDIS.process().admin()) {
                 j.scriptFlush();
             }
-            redis.resetStats();
+            REDIS.process().resetStats();
             assertThat(c.eval(script, List.of("k"), List.of("3"))).isEqualTo(5L);
             assertThat(c.eval(script, List.of("k"), List.of("1"))).isEqualTo(6L);
-            assertThat(redis.commandStats()).containsEntry("evalsha", 2L).containsEntry("eval", 1L);
+            assertThat(REDIS.process().commandStats()).containsEntry("evalsha", 2L).containsEntry("eval", 1L);
         } finally {
             c.close();
         }
@@ -61,7 +43,7 @@ class SharedRedisClientIT {
     @Test
     void luaScriptFromResourceHasRedisSha() {
         LuaScript script = LuaScript.of("x", "return 1");
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.scriptLoad(script.source())).isEqualTo(script.sha1());
         }
     }
@@ -71,7 +53,7 @@ class SharedRedisClientIT {
         SharedRedisClient c = client();
         try {
             assertThat(c.ping().up()).isTrue();
-            redis.stop();
+            REDIS.process().stop();
             for (int i = 0; i < 3; i++) {
                 assertThatThrownBy(() -> c.call(j -> j.get("k"))).isInstanceOf(RedisUnavailableException.class);
             }
@@ -85,7 +67,7 @@ class SharedRedisClientIT {
             assertThat(c.breaker().openings()).as("one outage, one opening (one WARN)").isEqualTo(1);
             assertThat(c.ping().up()).isFalse();
 
-            redis.launch();
+            REDIS.process().launch();
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> c.ping().up());
             assertThat(c.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -128,7 +110,7 @@ class SharedRedisClientIT {
     @Test
     void readonlyRepliesAfterADemotionCountAsAnOutageNotAsBadCommands() {
         // a client left pointing at a node that became a replica (failover without Sentinel) gets READONLY
-        try (RedisProcess replica = RedisProcess.start("--replicaof", "127.0.0.1", String.valueOf(redis.port()))) {
+        try (RedisProcess replica = RedisProcess.start("--replicaof", "127.0.0.1", String.valueOf(REDIS.process().port()))) {
             SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().url(replica.url())
                     .retryInterval(Duration.ofMillis(100)).build());
             try {

@@ -3,7 +3,7 @@ package io.github.redisfilters.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.ServletContainer;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,17 +31,8 @@ class HostileInputIT {
     @Parameter
     ContainerKind kind;
 
-    static RedisProcess redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
 
     /** The corpus in {@code hostile-requests.txt}: {request target, header lines}. */
     static List<String[]> corpus() throws java.io.IOException {
@@ -72,7 +62,7 @@ class HostileInputIT {
 
     @Test
     void everyHostileRequestGetsA4xxOrACleanPassAndKeysStayBounded() throws Exception {
-        try (ServletContainer app = kind.start("/app", AllFiltersApp.setup(redis.url(), Map.of("keyPrefix", "hostile:")))) {
+        try (ServletContainer app = kind.start("/app", AllFiltersApp.setup(REDIS.process().url(), Map.of("keyPrefix", "hostile:")))) {
             for (String[] entry : corpus()) {
                 String response = raw(app.port(), entry[0], entry[1]);
                 String statusLine = response.isEmpty() ? "" : response.substring(0, response.indexOf('\r') < 0 ? response.length() : response.indexOf('\r'));
@@ -82,7 +72,7 @@ class HostileInputIT {
                 assertThat(head.toLowerCase()).as("no header was injected").doesNotContain("x-injected").doesNotContain("set-cookie: x=y");
             }
         }
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             Set<String> keys = j.keys("*");
             assertThat(keys).allSatisfy(k -> {
                 assertThat(k).startsWith("hostile:");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.redisfilters.client.ProbeFilter;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import jakarta.servlet.DispatcherType;
@@ -16,9 +17,8 @@ import java.util.EnumSet;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,17 +29,8 @@ class ObservabilityIT {
     @Parameter
     ContainerKind kind;
 
-    static RedisProcess redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
 
     private ServletContainer app(String url) {
         return kind.start("/obs", ctx -> {
@@ -59,8 +50,8 @@ class ObservabilityIT {
 
     @Test
     void statusServletReportsHealthBreakerPoolAndCountersWithoutSecrets() throws Exception {
-        String secretUrl = "redis://default:not-the-real-password@127.0.0.1:" + redis.port();
-        try (ServletContainer app = app(redis.url())) {
+        String secretUrl = "redis://default:not-the-real-password@127.0.0.1:" + REDIS.process().port();
+        try (ServletContainer app = app(REDIS.process().url())) {
             Http.get(app.uri("/ok"));
             Http.get(app.uri("/ok"));
             HttpResponse<String> r = Http.get(app.uri("/status"));
@@ -93,7 +84,7 @@ class ObservabilityIT {
     void countersAreJmxAttributesAndMBeansAreRemovedOnUndeploy() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName pattern = new ObjectName(MetricsRegistry.JMX_DOMAIN + ":type=Filter,context=\"/obs\",*");
-        try (ServletContainer app = app(redis.url())) {
+        try (ServletContainer app = app(REDIS.process().url())) {
             Http.get(app.uri("/ok"));
             Set<ObjectName> names = server.queryNames(pattern, null);
             assertThat(names).hasSize(1);

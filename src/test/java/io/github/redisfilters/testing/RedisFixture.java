@@ -12,27 +12,37 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One real Redis per test class with a library client on it, emptied before every test:
  * {@code @RegisterExtension static final RedisFixture REDIS = new RedisFixture();}. Clients from
- * {@link #newClient()} (a second server, say) are closed with the fixture.
+ * {@link #newClient()} (a second server, say) are closed with the fixture. A server a test
+ * stopped or killed is started again (same port) before the next test. Works on nested and
+ * parameterized classes too: the server started for the outermost class serves the inner ones.
  */
 public final class RedisFixture implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
     private RedisProcess process;
     private final List<SharedRedisClient> clients = new ArrayList<>();
+    private int depth; // class contexts entered (nested and parameterized classes enter more than one)
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        process = RedisProcess.start();
+        if (depth++ == 0) {
+            process = RedisProcess.start();
+        }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        if (!process.isAlive()) {
+            process.launch();
+        }
         process.flushAll();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        clients.forEach(SharedRedisClient::close);
-        clients.clear();
-        process.close();
+        if (--depth == 0) {
+            clients.forEach(SharedRedisClient::close);
+            clients.clear();
+            process.close();
+        }
     }
 
     /** The Redis server. */
