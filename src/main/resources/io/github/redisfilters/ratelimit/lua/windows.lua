@@ -29,31 +29,26 @@ local prevs -- previous-window hits of the sliding counters, created when needed
 local all = true
 for i = 1, n do
   local k, l, w = KEYS[i], tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
-  if w > 0 then
-    local idx = math.floor(now / w)
-    local c = redis.call('HINCRBY', k, idx, '1')
-    if c == 1 then
-      -- first hit of the window: the TTL set now outlives it, and drops the previous window
-      redis.call('PEXPIRE', k, (idx + 1) * w - now + math.min(w, 1000))
-      redis.call('HDEL', k, idx - 1)
-    end
-    if c > l then all = false end
-    out[i + 1] = c
-  else
-    w = -w
-    local idx = math.floor(now / w)
-    local c = redis.call('HINCRBY', k, idx, '1')
-    if c == 1 then
-      -- first hit of the window: kept until the next window no longer needs it
-      redis.call('PEXPIRE', k, (idx + 2) * w - now + math.min(w, 1000))
-      redis.call('HDEL', k, idx - 2)
-    end
+  local counter = w < 0
+  if counter then w = -w end
+  local idx = math.floor(now / w)
+  local c = redis.call('HINCRBY', k, idx, '1')
+  if c == 1 then
+    -- first hit of the window: the TTL set now outlives the windows still needed (this one; a
+    -- counter also the next, which weighs this one), and the window before those is dropped
+    local keep = counter and 2 or 1
+    redis.call('PEXPIRE', k, (idx + keep) * w - now + math.min(w, 1000))
+    redis.call('HDEL', k, idx - keep)
+  end
+  out[i + 1] = c
+  if counter then
     local prev = tonumber(redis.call('HGET', k, idx - 1)) or 0
     -- integer form of prev * (1 - e/w) + hits <= limit (no float rounding at the boundary)
     if prev * (w - (now - idx * w)) + c * w > l * w then all = false end
-    out[i + 1] = c
     prevs = prevs or {}
     prevs[#prevs + 1] = prev
+  elseif c > l then
+    all = false
   end
 end
 
