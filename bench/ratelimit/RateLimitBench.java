@@ -1,5 +1,6 @@
 import io.github.redisfilters.client.LuaScript;
 import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.ratelimit.RateLimitConfig;
 import io.github.redisfilters.ratelimit.RateLimitFilter;
 import io.github.redisfilters.testing.ContainerKind;
@@ -22,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * HTTP load benchmark of RateLimitFilter against hand-written filters that make exactly one
@@ -38,7 +38,11 @@ public class RateLimitBench {
     static final String INCR = "local c = redis.call('INCR', KEYS[1]) "
             + "if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c";
 
-    /** The baseline: one EVALSHA per request, nothing else (no breaker, no headers, no rules). */
+    /**
+     * The baseline: one EVALSHA per request, nothing else (no breaker, no headers, no rules). Both
+     * baselines run their script with the library's {@code evalOn} (EVALSHA, EVAL on NOSCRIPT),
+     * what a hand-written filter would do too.
+     */
     public static final class HandWrittenFilter implements Filter {
         private final UnifiedJedis jedis;
         private final LuaScript script = LuaScript.of("incr", INCR);
@@ -50,12 +54,7 @@ public class RateLimitBench {
         @Override
         public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
             String key = "hand:{" + req.getRemoteAddr() + "}";
-            long n;
-            try {
-                n = (Long) jedis.evalsha(script.sha1(), List.of(key), List.of("3600000"));
-            } catch (JedisNoScriptException e) {
-                n = (Long) jedis.eval(INCR, List.of(key), List.of("3600000"));
-            }
+            long n = (Long) SharedRedisClient.evalOn(jedis, script, List.of(key), List.of("3600000"));
             ((HttpServletResponse) res).setHeader("X-RateLimit-Remaining", Long.toString(1_000_000_000L - n));
             chain.doFilter(req, res);
         }
@@ -84,13 +83,7 @@ public class RateLimitBench {
         @Override
         public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
             String key = "aligned:{" + req.getRemoteAddr() + "}";
-            List<String> args = List.of("1000000000", "3600000");
-            List<?> r;
-            try {
-                r = (List<?>) jedis.evalsha(script.sha1(), List.of(key), args);
-            } catch (JedisNoScriptException e) {
-                r = (List<?>) jedis.eval(ALIGNED, List.of(key), args);
-            }
+            List<?> r = (List<?>) SharedRedisClient.evalOn(jedis, script, List.of(key), List.of("1000000000", "3600000"));
             long now = (Long) r.get(0);
             long n = (Long) r.get(1);
             HttpServletResponse response = (HttpServletResponse) res;
@@ -241,30 +234,19 @@ public class RateLimitBench {
                     lock.unlock();
                 }
             });
-            String src = new String(RateLimitFilter.class.getResourceAsStream("lua/check.lua").readAllBytes());
-            LuaScript check = LuaScript.of("check", src);
+            LuaScript check = LuaScript.fromResource(RateLimitFilter.class, "lua/check.lua");
             java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
             LuaScript incr = LuaScript.of("incr", INCR);
             for (int round = 0; round < 2; round++) {
-            run("hand-written INCR+PEXPIRE script", redis, threads, perThread, () -> {
-                try {
-                    return (Long) jedis.evalsha(incr.sha1(), List.of("hot:{hand}"), List.of("3600000")) > 0;
-                } catch (JedisNoScriptException e) {
-                    return (Long) jedis.eval(INCR, List.of("hot:{hand}"), List.of("3600000")) > 0;
+                run("hand-written INCR+PEXPIRE script", redis, threads, perThread, () ->
+                        (Long) SharedRedisClient.evalOn(jedis, incr, List.of("hot:{hand}"), List.of("3600000")) > 0);
+                for (String alg : List.of("f", "c", "l")) {
+                    run("our check.lua, algorithm " + alg, redis, threads, perThread, () -> {
+                        List<String> a = List.of("", "n" + seq.incrementAndGet(), alg, "1000000000", alg.equals("l") ? "1000" : "3600000");
+                        List<?> r = (List<?>) SharedRedisClient.evalOn(jedis, check, List.of("hot:{ours}:" + alg), a);
+                        return ((Long) r.get(0)) == 1L;
+                    });
                 }
-            });
-            for (String alg : List.of("f", "c", "l")) {
-                run("our check.lua, algorithm " + alg, redis, threads, perThread, () -> {
-                    List<String> a = List.of("", "n" + seq.incrementAndGet(), alg, "1000000000", alg.equals("l") ? "1000" : "3600000");
-                    List<?> r;
-                    try {
-                        r = (List<?>) jedis.evalsha(check.sha1(), List.of("hot:{ours}:" + alg), a);
-                    } catch (JedisNoScriptException e) {
-                        r = (List<?>) jedis.eval(src, List.of("hot:{ours}:" + alg), a);
-                    }
-                    return ((Long) r.get(0)) == 1L;
-                });
-            }
             }
             jedis.close();
         }
