@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -234,6 +235,105 @@ public final class InitParams {
             String why = e.getMessage() != null && !(e instanceof NumberFormatException) ? " (" + e.getMessage() + ")" : "";
             throw ConfigException.invalid(component, name, v, expected + why);
         }
+    }
+
+    /**
+     * How a raw init-param value is read, before any range check: the form named in errors and
+     * the parser. Ranges are NOT part of a form: they live in the builder setter the value is
+     * handed to (see {@link #apply}), so web.xml, annotations and code share one set of limits.
+     */
+    public interface Form<T> {
+        /** The expected form, e.g. {@code an integer}; quoted in errors. */
+        String describe();
+
+        /** Parses the trimmed value; any runtime exception means "not of this form". */
+        T parse(String raw);
+
+        /** A form from a description and a parser. */
+        static <T> Form<T> of(String describe, Function<String, T> parser) {
+            return new Form<>() {
+                @Override
+                public String describe() {
+                    return describe;
+                }
+
+                @Override
+                public T parse(String raw) {
+                    return parser.apply(raw);
+                }
+            };
+        }
+    }
+
+    /** A duration ({@link Durations#FORM}). */
+    public static final Form<Duration> DURATION = Form.of(Durations.FORM, Durations::parse);
+    /** A byte size ({@link Sizes#FORM}). */
+    public static final Form<Long> SIZE = Form.of(Sizes.FORM, Sizes::parse);
+    /** An integer written with ASCII digits and an optional leading minus. */
+    public static final Form<Integer> INTEGER = Form.of("an integer", s -> Integer.parseInt(asciiInteger(s)));
+    /** A long written with ASCII digits and an optional leading minus. */
+    public static final Form<Long> LONG = Form.of("an integer", s -> Long.parseLong(asciiInteger(s)));
+    /** {@code true} or {@code false}, any case. */
+    public static final Form<Boolean> BOOLEAN = Form.of("true or false", s -> {
+        if (s.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (s.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException();
+    });
+    /** The trimmed text as it is. */
+    public static final Form<String> STRING = Form.of("a text", s -> s);
+
+    /** An enum constant, case-insensitive, {@code -} and {@code _} interchangeable. */
+    public static <E extends Enum<E>> Form<E> enumForm(Class<E> type) {
+        List<String> options = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            options.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return Form.of("one of " + String.join(", ", options),
+                s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT).replace('-', '_')));
+    }
+
+    private static String asciiInteger(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(i == 0 && c == '-' && s.length() > 1)) {
+                throw new IllegalArgumentException();
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Reads {@code name} in {@code form} and hands it to {@code setter} (a builder setter, which
+     * is the one place the value's limits are checked). Absent or blank: the setter is not called
+     * and the builder keeps its default. A value not of the form, or one the setter refuses with
+     * an {@link IllegalArgumentException}, becomes a {@link ConfigException} naming the component,
+     * the parameter and the value, followed by the expected form or the setter's own message
+     * (which therefore says what is allowed: {@code clockSkew must be from 0s to 1h but was 2h}).
+     *
+     * @return this reader, for chaining
+     */
+    public <T> InitParams apply(String name, Form<T> form, Consumer<? super T> setter) throws ConfigException {
+        String v = values.get(name);
+        if (v == null) {
+            return this;
+        }
+        T parsed;
+        try {
+            parsed = form.parse(v);
+        } catch (RuntimeException e) {
+            throw ConfigException.invalid(component, name, v, form.describe());
+        }
+        try {
+            setter.accept(parsed);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(component + ": parameter '" + name + "' has invalid value '" + v + "': "
+                    + e.getMessage(), e);
+        }
+        return this;
     }
 
     /** An error about {@code name} that this reader did not detect itself. */

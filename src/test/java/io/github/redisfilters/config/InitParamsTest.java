@@ -80,4 +80,32 @@ class InitParamsTest {
             throw new IllegalArgumentException("limit must be positive but was -1");
         })).isInstanceOf(ConfigException.class).hasMessage("filter 'rateLimit': limit must be positive but was -1");
     }
+
+    @Test
+    void applyHandsParsedValuesToTheSetterWhichOwnsTheLimits() throws Exception {
+        Duration[] window = {Duration.ofSeconds(1)};
+        java.util.function.Consumer<Duration> setter = d -> window[0] = Durations.check("window", d,
+                Duration.ofSeconds(1), Duration.ofHours(1));
+        params("window", "15m").apply("window", InitParams.DURATION, setter);
+        assertThat(window[0]).isEqualTo(Duration.ofMinutes(15));
+        params().apply("window", InitParams.DURATION, setter);
+        assertThat(window[0]).as("absent: the builder keeps its value").isEqualTo(Duration.ofMinutes(15));
+        assertThatThrownBy(() -> params("window", "2h").apply("window", InitParams.DURATION, setter))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("filter 'rateLimit': parameter 'window' has invalid value '2h': "
+                        + "window must be from 1s to 1h but was 2h");
+        assertThatThrownBy(() -> params("window", "soon").apply("window", InitParams.DURATION, setter))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("filter 'rateLimit': parameter 'window' has invalid value 'soon': expected " + Durations.FORM);
+        assertThatThrownBy(() -> params("limit", "\u0661").apply("limit", InitParams.INTEGER, v -> { }))
+                .as("non-ASCII digits are not an integer").isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> params("limit", "+5").apply("limit", InitParams.INTEGER, v -> { }))
+                .isInstanceOf(ConfigException.class);
+        int[] limit = {0};
+        params("limit", "-5").apply("limit", InitParams.INTEGER, v -> limit[0] = v);
+        assertThat(limit[0]).isEqualTo(-5);
+        FailureMode[] mode = {null};
+        params("failureMode", "Closed").apply("failureMode", InitParams.enumForm(FailureMode.class), m -> mode[0] = m);
+        assertThat(mode[0]).isEqualTo(FailureMode.CLOSED);
+    }
 }
