@@ -1,44 +1,90 @@
 #!/usr/bin/env bash
 # The benchmark in one command (see bench/README.md):
 #   bench/run.sh
-# builds the library (mvn install) and this bench project, starts its own redis-server on a free
-# port and BenchServer (embedded Jetty 12, one context per variant), runs wrk against every
-# variant (warm-up, REPS x DURATION s at -t2 -c32 round-robin across variants, then a -c1 latency
-# run), reads INFO commandstats around every run, and writes bench/results/latest.md (+ stdout).
+# builds the library and this bench project in one Maven reactor (offline, online only when the
+# local repository lacks something; nothing is installed into ~/.m2), starts its own redis-server
+# on a free port and BenchServer (embedded Jetty 12, one context per variant), and measures every
+# variant V against its reference R in A/B slices: one wrk run per comparison and pass whose
+# connections switch between R and V every SLICE_MS on a shared clock (R V R V … R), R sent V's
+# own request (same headers, same URL shape). Each V slice is divided by the mean of the R slices
+# around it; the report gives the median of those ratios with a 95 % confidence interval, and the
+# same for CPU per request as a cross-check. Then a -c1 latency run per variant (round trips per
+# request), a concurrency sweep and the Redis memory probe. Writes bench/results/latest.md
+# (+ stdout) and keeps the raw figures as results/raw-<UTC time>.tsv.
 #
-# Knobs (environment): REPS=3 DURATION=10 WARMUP=3 CONNS=32 THREADS=2 LAT_DURATION=5
-#   ONLY='regex'         run only variants whose name matches (plus their stubs and bare)
+# The benchmark runs in a session of its own whose scheduling group (Linux autogroup) gets nice
+# PRIORITY: the kernel shares CPU between sessions, so builds in other sessions take a bounded share
+# from it instead of half the machine (the per-slice outside load is in the report).
+#
+# Knobs (environment):
+#   VARIANTS=a,b         measure only these variants (each against its reference(s); references
+#                        are measured as references)
+#   ONLY='regex'         the same, by regular expression on the variant name
+#   PASSES=2 CYCLES=12   A/B passes over all comparisons (every second pass in reverse order) and
+#                        R V cycles per comparison and pass: PASSES x CYCLES ratios per comparison
+#   SLICE_MS=500         length of an A/B slice; SKIP_MS=50: requests issued in a slice's first
+#                        SKIP_MS are not counted (they answer the other path's requests)
+#   CONNS=32 THREADS=2   wrk -c/-t of the A/B runs, warm-up and solo runs
+#   WARMUP=3 SOLO=3      seconds per variant of warm-up, and of a run alone at -c32 that gives
+#                        the absolute req/s, p99, Redis commands and CPU per request
+#   LAT_DURATION=3       seconds of the -t1 -c1 run per variant (latency, round trips per request)
 #   SWEEP='v1 v2'        variants for the concurrency sweep c=1,8,32,128 (default: stub-1rt
-#                        ratelimit-fixed bucket4j-hot all-four; SWEEP= to skip)
-#   SWEEP_DURATION=5     seconds per sweep point
+#                        ratelimit-fixed bucket4j-hot all-four; SWEEP= to skip); SWEEP_DURATION=3
 #   MEMORY=1             measure Redis memory per 1k keys of each filter (MEMORY=0 to skip)
+#   PRIORITY=-10         nice of the benchmark's scheduling group (root only below 0; 0 = share
+#                        the machine evenly with other sessions; -20 = take nearly all of it)
+#   PROFILE='v1 v2'      after the runs, profile these variants with JFR: two recordings of
+#                        PROFILE_DURATION=15 s each in the same JVM, the second one kept (the first
+#                        runs largely interpreted: starting JFR deoptimises the JVM), summarised in
+#                        results/profile-<variant>.txt (CPU samples by area and method)
 #   SKIP_BUILD=1         reuse bench/target as built
-#   LIB_SRC=dir          library checkout to install (default: the repo holding bench/)
-#   LIB_JAR=file         use this library jar instead of the installed one (preview builds)
-#   UPDATE_README=1      also copy the table into bench/README.md (between its LATEST markers)
+#   LIB_SRC=dir          library checkout to build (default: the repo holding bench/)
+#   LIB_JAR=file         use this library jar instead of the one just built (preview builds)
+#   UPDATE_README=1      also copy the report into bench/README.md (between its LATEST markers)
 #   JAVA_OPTS='...'      JVM options of BenchServer (default: -Xms1g -Xmx1g)
-#   PROFILE='v1 v2'      after the runs, profile these variants with JFR (one more -c32 run each) and
-#                        write results/profile-<variant>.txt (CPU samples by area and method);
-#                        PROFILE_DURATION=20 seconds each
+# Compare two runs' ratios:
+#   java -cp "bench/target/classes:bench/target/lib/*" io.github.redisfilters.bench.Report \
+#     --compare bench/results/raw-A.tsv bench/results/raw-B.tsv
 set -euo pipefail
+
+PRIORITY=${PRIORITY:--10}
+# A new session is a new autogroup; the whole benchmark (redis-server, the JVM, wrk) runs in it.
+if [ "$PRIORITY" != 0 ] && [ -z "${BENCH_SESSION:-}" ] && command -v setsid >/dev/null; then
+  BENCH_SESSION=1 setsid bash "$0" "$@" &
+  child=$!
+  trap 'kill -TERM -- "-$child" 2>/dev/null; wait "$child"; exit 130' INT TERM
+  wait "$child" && exit 0 || exit $?
+fi
+if [ -n "${BENCH_SESSION:-}" ]; then
+  echo "$PRIORITY" 2>/dev/null >/proc/self/autogroup ||
+    echo "bench: cannot set the scheduling group's nice to $PRIORITY (not root?); running at 0" >&2
+fi
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
-LIB_SRC=${LIB_SRC:-$ROOT}
-REPS=${REPS:-3}
-DURATION=${DURATION:-10}
+LIB_SRC=$(cd "${LIB_SRC:-$ROOT}" && pwd)
+PASSES=${PASSES:-2}
+CYCLES=${CYCLES:-12}
+SLICE_MS=${SLICE_MS:-500}
+SKIP_MS=${SKIP_MS:-50}
 WARMUP=${WARMUP:-3}
+SOLO=${SOLO:-3}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
-LAT_DURATION=${LAT_DURATION:-5}
+LAT_DURATION=${LAT_DURATION:-3}
+VARIANTS=${VARIANTS:-}
 ONLY=${ONLY:-}
 SWEEP=${SWEEP-stub-1rt ratelimit-fixed bucket4j-hot all-four}
-SWEEP_DURATION=${SWEEP_DURATION:-5}
+SWEEP_DURATION=${SWEEP_DURATION:-3}
 MEMORY=${MEMORY:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
 PROFILE=${PROFILE:-}
+PROFILE_DURATION=${PROFILE_DURATION:-15}
 JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
 LUA=$BENCH/wrk/report.lua
+# Comparisons beyond each variant's own reference (variants.tsv): the targets of issues 8 and 17
+EXTRA_PAIRS="all-four:stub-3pipe all-four-cart:stub-3pipe session-read:spring-session-read
+  session-write:spring-session-write ratelimit-fixed:bucket4j-hot"
 
 RESULTS=$BENCH/results
 WORK=$BENCH/target/run
@@ -59,12 +105,40 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------------------------------ build
-if [ "$SKIP_BUILD" != 1 ]; then
-  log "installing the library from $LIB_SRC (mvn -o install -DskipTests)"
-  (cd "$LIB_SRC" && mvn -o -B -q install -DskipTests)
-  log "packaging bench/"
-  (cd "$BENCH" && mvn -o -B -q package)
-fi
+# One reactor holds the library checkout and bench/: the bench compiles against the library jar
+# just built, and nothing is installed into ~/.m2 (where other builds would pick it up). Offline
+# first (fast, and what the library's own builds use); when the local repository lacks something
+# (the peers' Spring Session, Spring Data Redis, Lettuce on a fresh machine) once more online.
+build() {
+  local reactor=$BENCH/target/reactor
+  mkdir -p "$reactor"
+  cat >"$reactor/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <!-- generated by bench/run.sh: builds the library and the bench together, installs nothing -->
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.github.redisfilters</groupId>
+  <artifactId>redis-servlet-filters-bench-reactor</artifactId>
+  <version>0</version>
+  <packaging>pom</packaging>
+  <modules>
+    <module>$(realpath --relative-to="$reactor" "$LIB_SRC")</module>
+    <module>$(realpath --relative-to="$reactor" "$BENCH")</module>
+  </modules>
+</project>
+EOF
+  local -a mvn=(mvn -B -q -f "$reactor/pom.xml" package -Dmaven.test.skip=true)
+  log "building the library ($LIB_SRC) and bench/ (mvn -o package, no install)"
+  if "${mvn[@]}" -o >"$WORK/build.log" 2>&1; then return; fi
+  if grep -q 'offline mode' "$WORK/build.log"; then
+    log "the local Maven repository lacks dependencies; resolving them online"
+    grep -o 'artifacts could not be resolved: [^:]*:[^ ]*' "$WORK/build.log" | head -1 >&2 || true
+    "${mvn[@]}" >"$WORK/build.log" 2>&1 && return
+  fi
+  cat "$WORK/build.log" >&2
+  log "build failed"
+  exit 1
+}
+if [ "$SKIP_BUILD" != 1 ]; then build; fi
 if [ -n "${LIB_JAR:-}" ]; then
   log "using library jar $LIB_JAR"
   cp "$LIB_JAR" "$BENCH/target/lib/redis-servlet-filters-0.1.0-SNAPSHOT.jar"
@@ -116,74 +190,164 @@ while IFS=$'\t' read -r name kind stub path note rest; do
   NAMES+=("$name"); PATHS[$name]=$path; STUBS[$name]=$stub; HEADERS[$name]=${rest:-}
 done <"$WORK/variants.tsv"
 
-selected=()
-if [ -n "$ONLY" ]; then
-  declare -A want=([bare]=1)
-  for n in "${NAMES[@]}"; do
-    if [[ "$n" =~ $ONLY ]]; then want[$n]=1; [ "${STUBS[$n]}" != "-" ] && want[${STUBS[$n]}]=1; fi
+# the variants measured as variants (V), in variants.tsv order
+declare -A WANT=()
+if [ -n "$VARIANTS" ]; then
+  for n in ${VARIANTS//,/ }; do
+    [ -n "${PATHS[$n]:-}" ] && WANT[$n]=1 || log "VARIANTS: no variant $n (see the missing/primed lines above)"
   done
-  for n in "${NAMES[@]}"; do [ -n "${want[$n]:-}" ] && selected+=("$n"); done
+elif [ -n "$ONLY" ]; then
+  for n in "${NAMES[@]}"; do [[ "$n" =~ $ONLY ]] && WANT[$n]=1; done
 else
-  selected=("${NAMES[@]}")
+  for n in "${NAMES[@]}"; do WANT[$n]=1; done
 fi
-log "variants: ${selected[*]}"
 
-# Per-command call counts (commands run inside Lua scripts included), plus "_reads": Redis'
-# total_reads_processed, the number of socket reads = client round trips (a pipeline arrives in
-# one read); the 2 reads of the INFO calls themselves are subtracted in the delta.
-cmdstats() {
+# comparisons V:R — every wanted variant against its own reference, then the extra target pairs
+declare -a PAIRS=()
+declare -A INVOLVED=()
+for n in "${NAMES[@]}"; do
+  [ -n "${WANT[$n]:-}" ] || continue
+  INVOLVED[$n]=1
+  if [ "${STUBS[$n]}" != "-" ] && [ -n "${PATHS[${STUBS[$n]}]:-}" ]; then
+    PAIRS+=("$n:${STUBS[$n]}"); INVOLVED[${STUBS[$n]}]=1
+  fi
+done
+for p in $EXTRA_PAIRS; do
+  v=${p%%:*}; r=${p##*:}
+  if [ -n "${WANT[$v]:-}" ] && [ -n "${PATHS[$r]:-}" ]; then PAIRS+=("$p"); INVOLVED[$r]=1; fi
+done
+selected=()
+for n in "${NAMES[@]}"; do [ -n "${INVOLVED[$n]:-}" ] && selected+=("$n"); done
+[ ${#selected[@]} -gt 0 ] || { log "no variant selected"; exit 1; }
+log "variants: ${selected[*]}"
+log "comparisons (variant:reference): ${PAIRS[*]:-none}"
+
+# ------------------------------------------------------------------------------------ measuring
+CLK_TCK=$(getconf CLK_TCK)
+NCPU=$(nproc)
+# Counters around every wrk run, as "name value" lines: per-command call counts (commands run
+# inside Lua scripts included); "_reads": Redis' total_reads_processed, the number of socket reads
+# = client round trips (a pipeline arrives in one read; the 2 reads of the INFO calls themselves
+# are subtracted in the delta); CPU µs of redis-server ("_rcpu") and BenchServer's JVM ("_jcpu");
+# the whole machine's busy and steal CPU µs from /proc/stat ("_busy", "_steal") and wall µs
+# ("_wall"), from which the report derives the load from outside the benchmark.
+snapshot() {
   redis-cli -p "$RP" INFO commandstats | tr -d '\r' |
     awk -F'[:,=]' '/^cmdstat_/ { sub("cmdstat_", "", $1); print $1, $3 }'
   redis-cli -p "$RP" INFO stats | tr -d '\r' | awk -F: '$1 == "total_reads_processed" { print "_reads", $2 }'
-  # CPU time (µs) of the Redis process and of BenchServer's JVM, to divide by the requests
   redis-cli -p "$RP" INFO cpu | tr -d '\r' |
     awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { s += $2 } END { printf "_rcpu %d\n", s * 1e6 }'
   awk -v hz="$CLK_TCK" '{ printf "_jcpu %d\n", ($14 + $15) * 1e6 / hz }' "/proc/$SERVER_PID/stat"
+  awk -v hz="$CLK_TCK" '$1 == "cpu" { printf "_busy %d\n_steal %d\n", ($2 + $3 + $4) * 1e6 / hz, $9 * 1e6 / hz }' /proc/stat
+  echo "_wall $(( $(date +%s%N) / 1000 ))"
 }
-CLK_TCK=$(getconf CLK_TCK)
 
-# run_wrk PHASE VARIANT REP CONNS THREADS SECONDS
+# The wrk arguments for a request shaped like variant $2's (its headers; a new URL every request
+# when its path ends in ?unique) sent to variant $1's context. Sets WRK_PATH, WRK_UNIQUE, WRK_HARGS.
+request_shape() {
+  local target=$1 like=$2
+  WRK_HARGS=()
+  if [ -n "${HEADERS[$like]}" ]; then
+    local IFS=$'\t' h
+    for h in ${HEADERS[$like]}; do WRK_HARGS+=(-H "$h"); done
+  fi
+  WRK_PATH=${PATHS[$target]%\?unique}
+  WRK_UNIQUE=0
+  [[ "${PATHS[$like]}" == *'?unique' ]] && WRK_UNIQUE=1
+  return 0
+}
+
+# measured_wrk WRK-ARGS...: runs wrk between two snapshots; sets WRK_OUT (its output) and
+# WRK_DELTA (the counters' differences as name:value,…, plus "_wcpu": wrk's own CPU µs).
+measured_wrk() {
+  local before after wcpu
+  before=$(snapshot)
+  # wrk runs under its own shell so that its CPU time (the shell's children's) can be read
+  WRK_OUT=$(bash -c '"$@"; echo "WRK_CPU $(awk "{ print \$16 + \$17 }" /proc/$$/stat)"' _ wrk "$@" 2>&1) || true
+  after=$(snapshot)
+  wcpu=$(awk -v hz="$CLK_TCK" '/^WRK_CPU/ { printf "%d", $2 * 1e6 / hz }' <<<"$WRK_OUT")
+  WRK_DELTA=$(awk -v w="${wcpu:-0}" 'NR==FNR { b[$1] = $2; next }
+      { d = $2 - b[$1] - ($1 == "_reads" ? 2 : 0); if (d > 0) { printf "%s%s:%d", sep, $1, d; sep = "," } }
+      END { if (w > 0) printf "%s_wcpu:%d", sep, w }' <(echo "$before") <(echo "$after"))
+}
+
+# raw_line PHASE VARIANT REP CONNS FIELDS DELTA [COMPARISON ROLE SLICE]: one line of raw.tsv:
+# phase variant rep conns requests duration_us p50 p90 p99 max socket_errors non2xx deltas
+#   comparison role slice
+raw_line() {
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "${6:--}" "${7:--}" "${8:--}" "${9:-0}" >>"$RAW"
+}
+
+# WRK_RESULT requests=.. duration_us=.. p50_us=.. … as tab-separated values
+result_fields() {
+  grep '^WRK_RESULT' <<<"$WRK_OUT" | sed -E 's/^WRK_RESULT //; s/[a-z0-9_]+=//g; s/ /\t/g'
+}
+
+# run_wrk PHASE VARIANT REP CONNS THREADS SECONDS: one plain wrk run against VARIANT
 run_wrk() {
   local phase=$1 v=$2 rep=$3 c=$4 t=$5 d=$6
-  local -a hargs=()
-  if [ -n "${HEADERS[$v]}" ]; then
-    local IFS=$'\t'
-    for h in ${HEADERS[$v]}; do hargs+=(-H "$h"); done
-    unset IFS
-  fi
-  local before after out line script=$LUA path=${PATHS[$v]}
-  local -a wargs=()
-  if [[ "$path" == *'?unique' ]]; then
-    wargs=(-- "$(date +%s%N)")
-    # every request a new URL (cache misses)
-    path=${path%\?unique}
+  request_shape "$v" "$v"
+  local script=$LUA tail=()
+  if [ "$WRK_UNIQUE" = 1 ]; then
     script=$WORK/unique.lua
     cat "$LUA" "$BENCH/wrk/unique.lua" >"$script"
+    tail=(-- "$(date +%s%N)")
   fi
-  before=$(cmdstats)
-  out=$(wrk -t"$t" -c"$c" -d"${d}s" -s "$script" "${hargs[@]}" "http://127.0.0.1:$HP$path" "${wargs[@]}" 2>&1) || true
-  after=$(cmdstats)
-  line=$(grep '^WRK_RESULT' <<<"$out" || true)
-  if [ -z "$line" ]; then log "wrk failed for $v: $out"; return; fi
-  local delta
-  delta=$(awk 'NR==FNR { b[$1] = $2; next } $1 != "info" { d = $2 - b[$1] - ($1 == "_reads" ? 2 : 0); if (d > 0) { printf "%s%s:%d", sep, $1, d; sep = "," } }' \
-    <(echo "$before") <(echo "$after"))
-  # WRK_RESULT requests=.. duration_us=.. p50_us=.. p90_us=.. p99_us=.. max_us=.. socket_errors=.. non2xx=..
+  measured_wrk -t"$t" -c"$c" -d"${d}s" -s "$script" "${WRK_HARGS[@]}" "http://127.0.0.1:$HP$WRK_PATH" "${tail[@]}"
   local fields
-  fields=$(sed -E 's/^WRK_RESULT //; s/[a-z0-9_]+=//g; s/ /\t/g' <<<"$line")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$v" "$rep" "$c" "$fields" "${delta:--}" >>"$RAW"
-  local rps
-  rps=$(awk -F'\t' '{ printf "%.0f", $1 / ($2 / 1e6) }' <<<"$fields")
-  log "$phase $v rep=$rep c=$c: $rps req/s  [$line]"
+  fields=$(result_fields)
+  if [ -z "$fields" ]; then log "wrk failed for $v: $WRK_OUT"; return; fi
+  raw_line "$phase" "$v" "$rep" "$c" "$fields" "$WRK_DELTA"
+  log "$phase $v c=$c: $(awk -F'\t' '{ printf "%.0f", $1 / ($2 / 1e6) }' <<<"$fields") req/s" \
+    "[$(grep '^WRK_RESULT' <<<"$WRK_OUT" | cut -d' ' -f2-)]"
+}
+
+# One pass of comparison V:R: one wrk run (bench/wrk/ab.lua) whose connections alternate between R
+# and V every SLICE_MS on a shared clock, R first and last (2 x CYCLES + 1 slices); R is sent V's
+# request (same headers, same URL shape). One raw line per slice, and one "abrun" line with the
+# counters of the whole run.
+ab_pass() {
+  local v=$1 r=$2 pass=$3
+  local slices=$((2 * CYCLES + 1)) lead=300
+  request_shape "$r" "$v"
+  local rpath=$WRK_PATH
+  request_shape "$v" "$v"
+  local t0=$(( $(date +%s%N) / 1000000 + lead ))
+  local secs=$(( (lead + slices * SLICE_MS) / 1000 + 1 ))
+  measured_wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" -s "$BENCH/wrk/ab.lua" "${WRK_HARGS[@]}" \
+    "http://127.0.0.1:$HP$WRK_PATH" -- "$t0" "$SLICE_MS" "$SKIP_MS" "$slices" "$rpath" "$WRK_PATH" \
+    "$([ "$WRK_UNIQUE" = 1 ] && echo unique || echo same)" "$(date +%s%N)" "$SERVER_PID" "$REDIS_PID"
+  local fields
+  fields=$(result_fields)
+  if [ -z "$fields" ]; then log "wrk failed for $v vs $r: $WRK_OUT"; return; fi
+  raw_line abrun "$v" "$pass" "$CONNS" "$fields" "$WRK_DELTA" "$v~$r" - 0
+  local k count ms jvm redis wrk busy steal counts=() window=$(( (SLICE_MS - SKIP_MS) * 1000 )) us=$(( 1000000 / CLK_TCK ))
+  while read -r _ k count ms jvm redis wrk busy steal; do
+    counts+=("$count")
+    local role=v name=$v
+    ((k % 2 == 0)) && { role=r; name=$r; }
+    raw_line ab "$name" "$pass" "$CONNS" "$count	$window	0	0	0	0	0	0" \
+      "_jcpu:$((jvm * us)),_rcpu:$((redis * us)),_wcpu:$((wrk * us)),_busy:$((busy * us)),_steal:$((steal * us)),_wall:${ms%.*}000" \
+      "$v~$r" "$role" "$k"
+  done < <(grep '^AB_SLICE' <<<"$WRK_OUT")
+  # the ratios of this pass, for the log (the report recomputes them from raw.tsv)
+  local ratios
+  ratios=$(printf '%s\n' "${counts[@]}" | awk '{ x[NR - 1] = $1 } END {
+      for (i = 1; i < NR - 1; i += 2) if (x[i - 1] + x[i + 1] > 0) printf " %.2f", 2 * x[i] / (x[i - 1] + x[i + 1]) }' |
+    tr ' ' '\n' | sort -n | awk 'NF { a[++n] = $1 } END { if (n) printf "median %.2f (%.2f–%.2f, n=%d)", a[int((n + 1) / 2)], a[1], a[n], n }')
+  log "pass $pass $v vs $r: ${ratios:-no slices} [$(grep '^WRK_RESULT' <<<"$WRK_OUT" | cut -d' ' -f2-3,8-9)]"
 }
 
 START_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-log "warm-up ${WARMUP}s per variant"
+START_TIME=$(date -u +%H:%M)
+log "warm-up ${WARMUP}s per variant, then ${SOLO}s alone (req/s, p99, commands and CPU per request)"
 for v in "${selected[@]}"; do run_wrk warmup "$v" 0 "$CONNS" "$THREADS" "$WARMUP"; done
+for v in "${selected[@]}"; do run_wrk solo "$v" 1 "$CONNS" "$THREADS" "$SOLO"; done
 
-for rep in $(seq 1 "$REPS"); do
-  log "round $rep/$REPS (throughput, -t$THREADS -c$CONNS, ${DURATION}s each)"
-  for v in "${selected[@]}"; do run_wrk tput "$v" "$rep" "$CONNS" "$THREADS" "$DURATION"; done
+for pass in $(seq 1 "$PASSES"); do
+  log "A/B pass $pass/$PASSES: ${#PAIRS[@]} comparisons x $((2 * CYCLES + 1)) slices of ${SLICE_MS} ms (-t$THREADS -c$CONNS)"
+  if ((pass % 2 == 1)); then order=("${PAIRS[@]}"); else order=(); for ((k = ${#PAIRS[@]} - 1; k >= 0; k--)); do order+=("${PAIRS[k]}"); done; fi
+  for p in "${order[@]}"; do ab_pass "${p%%:*}" "${p##*:}" "$pass"; done
 done
 
 log "latency with one connection (-t1 -c1, ${LAT_DURATION}s each)"
@@ -191,7 +355,7 @@ for v in "${selected[@]}"; do run_wrk lat "$v" 1 1 1 "$LAT_DURATION"; done
 
 if [ -n "$SWEEP" ]; then
   for v in $SWEEP; do
-    [ -n "${PATHS[$v]:-}" ] || { log "sweep: no variant $v"; continue; }
+    [ -n "${INVOLVED[$v]:-}" ] || continue
     for c in 1 8 32 128; do
       t=2; [ "$c" = 1 ] && t=1
       run_wrk sweep "$v" 1 "$c" "$t" "$SWEEP_DURATION"
@@ -206,14 +370,20 @@ if [ -n "$PROFILE" ]; then
 fi
 for v in $PROFILE; do
   [ -n "${PATHS[$v]:-}" ] || { log "profile: no variant $v"; continue; }
-  rm -f "$WORK/$v.jfr"
-  jcmd "$SERVER_PID" JFR.start name="bench-$v" settings="$WORK/bench.jfc" filename="$WORK/$v.jfr" >/dev/null
-  run_wrk profile "$v" 1 "$CONNS" "$THREADS" "${PROFILE_DURATION:-20}"
-  jcmd "$SERVER_PID" JFR.stop name="bench-$v" >/dev/null
-  java -cp "$CP" io.github.redisfilters.bench.ProfileSummary "$WORK/$v.jfr" >"$RESULTS/profile-$v.txt" 2>&1 || true
-  log "profile of $v: $RESULTS/profile-$v.txt"
+  # Two recordings in this JVM, the second kept: starting JFR deoptimises compiled code, so the
+  # first recording samples largely interpreted frames and shows hot spots that are not there.
+  for rec in 1 2; do
+    rm -f "$WORK/$v-$rec.jfr"
+    jcmd "$SERVER_PID" JFR.start name="bench-$v-$rec" settings="$WORK/bench.jfc" filename="$WORK/$v-$rec.jfr" >/dev/null
+    run_wrk profile "$v" "$rec" "$CONNS" "$THREADS" "$PROFILE_DURATION"
+    jcmd "$SERVER_PID" JFR.stop name="bench-$v-$rec" >/dev/null
+  done
+  java -cp "$CP" io.github.redisfilters.bench.ProfileSummary "$WORK/$v-2.jfr" "$WORK/$v-1.jfr" \
+    >"$RESULTS/profile-$v.txt" 2>&1 || true
+  log "profile of $v: $RESULTS/profile-$v.txt ($(grep -m1 'interpreted' "$RESULTS/profile-$v.txt" || true))"
 done
 END_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+END_TIME=$(date -u +%H:%M)
 
 if [ "$MEMORY" = 1 ]; then
   log "memory per 1k keys"
@@ -227,11 +397,13 @@ CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' |
 JAVA_V=$(java -version 2>&1 | head -1 || true)
 REDIS_V=$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/' || true)
 WRK_V=$( (wrk --version 2>&1 || true) | head -1 | cut -d' ' -f1-2)
-MACHINE="$(nproc) cores, $CPU_MODEL; $JAVA_V; Redis $REDIS_V; $WRK_V; Jetty 12.1.14; \
+MACHINE="$NCPU cores, $CPU_MODEL; $JAVA_V; Redis $REDIS_V; $WRK_V; Jetty 12.1.14; \
 load avg (1/5/15 min) at start $START_LOAD, at end $END_LOAD"
-java -cp "$CP" io.github.redisfilters.bench.Report --raw "$RAW" --variants "$WORK/variants.tsv" \
-  --memory "$WORK/memory.tsv" --machine "$MACHINE" \
-  --settings "REPS=$REPS DURATION=${DURATION}s WARMUP=${WARMUP}s -t$THREADS -c$CONNS; latency -t1 -c1 ${LAT_DURATION}s" \
-  --out "$RESULTS/latest.md" ${UPDATE_README:+--readme "$BENCH/README.md"}
+STAMP=$(date -u +%Y%m%d-%H%M)
+cp "$RAW" "$RESULTS/raw-$STAMP.tsv"
 cp "$RAW" "$RESULTS/raw-latest.tsv"
+java -cp "$CP" io.github.redisfilters.bench.Report --raw "$RAW" --variants "$WORK/variants.tsv" \
+  --memory "$WORK/memory.tsv" --machine "$MACHINE" --cpus "$NCPU" --span "$START_TIME–$END_TIME UTC" \
+  --settings "scheduling group nice $(awk '{ print $3 }' /proc/self/autogroup 2>/dev/null || echo ?) (PRIORITY=$PRIORITY); A/B: PASSES=$PASSES x CYCLES=$CYCLES, SLICE_MS=$SLICE_MS (first $SKIP_MS ms of each not counted) at -t$THREADS -c$CONNS; WARMUP=${WARMUP}s, SOLO=${SOLO}s; latency -t1 -c1 ${LAT_DURATION}s; raw figures: results/raw-$STAMP.tsv" \
+  --out "$RESULTS/latest.md" ${UPDATE_README:+--readme "$BENCH/README.md"}
 cat "$RESULTS/latest.md"

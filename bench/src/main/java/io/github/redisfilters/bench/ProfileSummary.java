@@ -19,7 +19,11 @@ import jdk.jfr.consumer.RecordingFile;
  * ({@code jdk.ExecutionSample}) and prints the share of samples by top-frame area, the hottest
  * methods by self samples, and the library's methods by inclusive samples.
  *
- * <p>Usage: {@code java -cp target/classes:target/lib/* io.github.redisfilters.bench.ProfileSummary rec.jfr}
+ * <p>Usage: {@code java -cp target/classes:target/lib/* io.github.redisfilters.bench.ProfileSummary rec.jfr
+ * [discarded.jfr]}. {@code run.sh} records every variant twice in one JVM and summarises the second
+ * recording: starting JFR deoptimises compiled code, so the first recording samples mostly
+ * interpreted frames. The share of samples whose innermost frame ran interpreted is printed for
+ * both files, to show that the kept recording is the compiled steady state.
  */
 public final class ProfileSummary {
     private ProfileSummary() {
@@ -30,6 +34,7 @@ public final class ProfileSummary {
         Map<String, Integer> inclusive = new HashMap<>();
         Map<String, Integer> areas = new LinkedHashMap<>();
         int total = 0;
+        int interpreted = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
             if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
                 continue;
@@ -40,6 +45,9 @@ public final class ProfileSummary {
             }
             total++;
             List<RecordedFrame> frames = st.getFrames();
+            if (isInterpreted(frames.get(0))) {
+                interpreted++;
+            }
             String top = name(frames.get(0));
             self.merge(top, 1, Integer::sum);
             areas.merge(area(frames), 1, Integer::sum);
@@ -51,13 +59,35 @@ public final class ProfileSummary {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%d execution samples%n%n", total);
+        System.out.printf(Locale.ROOT, "%d execution samples, %.1f %% interpreted (innermost frame)", total,
+                100.0 * interpreted / Math.max(1, total));
+        if (args.length > 1) {
+            System.out.printf(Locale.ROOT, "; the discarded first recording: %.1f %% interpreted", 100 * interpretedShare(Path.of(args[1])));
+        }
+        System.out.printf(Locale.ROOT, "%n%n");
         System.out.println("Samples by area (innermost frame that belongs to a known area):");
         print(areas, total, 20);
         System.out.println("\nHottest methods (self):");
         print(self, total, 25);
         System.out.println("\nLibrary methods (inclusive):");
         print(inclusive, total, 25);
+    }
+
+    private static boolean isInterpreted(RecordedFrame f) {
+        return "Interpreted".equals(f.getType());
+    }
+
+    static double interpretedShare(Path recording) throws IOException {
+        int total = 0;
+        int interpreted = 0;
+        for (RecordedEvent e : RecordingFile.readAllEvents(recording)) {
+            RecordedStackTrace st = e.getEventType().getName().equals("jdk.ExecutionSample") ? e.getStackTrace() : null;
+            if (st != null && !st.getFrames().isEmpty()) {
+                total++;
+                interpreted += isInterpreted(st.getFrames().get(0)) ? 1 : 0;
+            }
+        }
+        return interpreted / (double) Math.max(1, total);
     }
 
     private static String name(RecordedFrame f) {
