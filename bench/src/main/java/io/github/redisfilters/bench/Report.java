@@ -322,8 +322,7 @@ public final class Report {
             Ratio r = ratio(runs, comparison);
             double need = Double.parseDouble(t[4]);
             if (r == null) {
-                sb.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | not measured | – | – | – |\n");
-                continue;
+                continue; // not in this run's selection
             }
             Ratio c = cpuRatio(runs, comparison);
             sb.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(r.cell()).append(", n=")
