@@ -184,10 +184,10 @@ grep -E '^(primed|missing)' "$WORK/server.log" >&2 || true
 
 # ------------------------------------------------------------------------------------- variants
 declare -a NAMES=()
-declare -A PATHS=() STUBS=() HEADERS=()
+declare -A PATHS=() STUBS=() HEADERS=() KINDS=()
 while IFS=$'\t' read -r name kind stub path note rest; do
   [[ "$name" == \#* ]] && continue
-  NAMES+=("$name"); PATHS[$name]=$path; STUBS[$name]=$stub; HEADERS[$name]=${rest:-}
+  NAMES+=("$name"); PATHS[$name]=$path; STUBS[$name]=$stub; HEADERS[$name]=${rest:-}; KINDS[$name]=$kind
 done <"$WORK/variants.tsv"
 
 # the variants measured as variants (V), in variants.tsv order
@@ -303,20 +303,23 @@ run_wrk() {
 }
 
 # One pass of comparison V:R: one wrk run (bench/wrk/ab.lua) whose connections alternate between R
-# and V every SLICE_MS on a shared clock, R first and last (2 x CYCLES + 1 slices); R is sent V's
-# request (same headers, same URL shape). One raw line per slice, and one "abrun" line with the
-# counters of the whole run.
+# and V every SLICE_MS on a shared clock, R first and last (2 x CYCLES + 1 slices). A stub (or bare)
+# reference is sent V's own request (same headers, same URL shape); a real peer (Spring Session,
+# Bucket4j, the 20 ms origin) its own, as it needs its own session cookie. One raw line per slice,
+# and one "abrun" line with the counters of the whole run.
 ab_pass() {
   local v=$1 r=$2 pass=$3
-  local slices=$((2 * CYCLES + 1)) lead=300
-  request_shape "$r" "$v"
-  local rpath=$WRK_PATH
+  local slices=$((2 * CYCLES + 1)) lead=300 like=$r
+  [[ "${KINDS[$r]}" == stub || "${KINDS[$r]}" == bare ]] && like=$v
+  request_shape "$r" "$like"
+  local rpath=$WRK_PATH rheaders=${HEADERS[$like]}
   request_shape "$v" "$v"
   local t0=$(( $(date +%s%N) / 1000000 + lead ))
   local secs=$(( (lead + slices * SLICE_MS) / 1000 + 1 ))
-  measured_wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" -s "$BENCH/wrk/ab.lua" "${WRK_HARGS[@]}" \
+  measured_wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" -s "$BENCH/wrk/ab.lua" \
     "http://127.0.0.1:$HP$WRK_PATH" -- "$t0" "$SLICE_MS" "$SKIP_MS" "$slices" "$rpath" "$WRK_PATH" \
-    "$([ "$WRK_UNIQUE" = 1 ] && echo unique || echo same)" "$(date +%s%N)" "$SERVER_PID" "$REDIS_PID"
+    "$([ "$WRK_UNIQUE" = 1 ] && echo unique || echo same)" "$(date +%s%N)" "$SERVER_PID" "$REDIS_PID" \
+    "$rheaders" "${HEADERS[$v]}"
   local fields
   fields=$(result_fields)
   if [ -z "$fields" ]; then log "wrk failed for $v vs $r: $WRK_OUT"; return; fi

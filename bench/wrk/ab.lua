@@ -12,7 +12,8 @@
 --
 -- Arguments after "--": t0 (epoch ms of slice 0), slice ms, skip ms, number of slices, path of R,
 -- path of V, "unique" or "same" (unique: every request a new URL, for cache misses), run id, pid of
--- the JVM, pid of redis-server. Headers come from wrk's -H. Prints per slice
+-- the JVM, pid of redis-server, headers of R's requests, headers of V's requests (each a
+-- tab-separated list of "Name: value"; wrk's -H is not used). Prints per slice
 -- "AB_SLICE <index> <count> <window ms> <jvm> <redis> <wrk> <busy> <steal>" (CPU in clock ticks
 -- over the window) and the WRK_RESULT line.
 local ffi = require("ffi")
@@ -32,7 +33,7 @@ setup = function(thread)
   thread:set("tid", #threads)
 end
 
-local t0, slice, skip, slices, paths, unique, run, pids
+local t0, slice, skip, slices, paths, unique, run, pids, headers
 local fixed = {}
 counts = {}
 marks = {} -- [2k] = readings at the start of slice k's window, [2k + 1] = at its end
@@ -70,6 +71,15 @@ local function reading(t)
   return string.format("%.1f %d %d %d %d %d", t, ticks(pids[1]), ticks(pids[2]), ticks("self"), busy, steal)
 end
 
+local function parse_headers(list)
+  local h = { Host = wrk.headers["Host"] }
+  for item in string.gmatch(list or "", "[^\t]+") do
+    local name, value = item:match("^%s*([^:]+):%s*(.-)%s*$")
+    if name then h[name] = value end
+  end
+  return h
+end
+
 local function mark_time(m)
   local k = math.floor(m / 2)
   if m % 2 == 0 then return k * slice + skip end
@@ -85,7 +95,8 @@ init = function(args)
   unique = args[7] == "unique"
   run = args[8] or "0"
   pids = { args[9] or "self", args[10] or "self" }
-  fixed = { wrk.format(nil, paths[1]), wrk.format(nil, paths[2]) }
+  headers = { parse_headers(args[11]), parse_headers(args[12]) }
+  fixed = { wrk.format(nil, paths[1], headers[1]), wrk.format(nil, paths[2], headers[2]) }
   for k = 0, slices - 1 do counts[k] = 0 end
 end
 
@@ -101,7 +112,7 @@ request = function()
   if k >= 0 and k < slices and t - k * slice >= skip then counts[k] = counts[k] + 1 end
   if unique then
     n = n + 1
-    return wrk.format(nil, paths[which] .. "?n=" .. run .. "-" .. tostring(tid) .. "-" .. n)
+    return wrk.format(nil, paths[which] .. "?n=" .. run .. "-" .. tostring(tid) .. "-" .. n, headers[which])
   end
   return fixed[which]
 end
