@@ -48,19 +48,31 @@
 set -euo pipefail
 
 PRIORITY=${PRIORITY:--10}
-# A new session is a new autogroup; the whole benchmark (redis-server, the JVM, wrk) runs in it.
-if [ "$PRIORITY" != 0 ] && [ -z "${BENCH_SESSION:-}" ] && command -v setsid >/dev/null; then
-  BENCH_SESSION=1 setsid bash "$0" "$@" &
+# Bash reads a script while it runs it: the run uses a copy of this file, so that editing it or
+# checking out another branch meanwhile cannot break a run. The copy runs in a new session, which
+# is a new scheduling group (autogroup) whose nice is then set to PRIORITY; redis-server, the JVM
+# and wrk run in it too.
+if [ -z "${BENCH_DIR:-}" ]; then
+  BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  mkdir -p "$BENCH_DIR/target"
+  copy=$BENCH_DIR/target/run-$$.sh
+  cp "${BASH_SOURCE[0]}" "$copy"
+  export BENCH_DIR
+  if [ "$PRIORITY" != 0 ] && command -v setsid >/dev/null; then BENCH_OWN_SESSION=1 setsid bash "$copy" "$@" &
+  else bash "$copy" "$@" & fi
   child=$!
-  trap 'kill -TERM -- "-$child" 2>/dev/null; wait "$child"; exit 130' INT TERM
-  wait "$child" && exit 0 || exit $?
+  trap 'kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null; wait "$child"; rm -f "$copy"; exit 130' INT TERM
+  status=0
+  wait "$child" || status=$?
+  rm -f "$copy"
+  exit "$status"
 fi
-if [ -n "${BENCH_SESSION:-}" ]; then
+if [ -n "${BENCH_OWN_SESSION:-}" ]; then
   echo "$PRIORITY" 2>/dev/null >/proc/self/autogroup ||
     echo "bench: cannot set the scheduling group's nice to $PRIORITY (not root?); running at 0" >&2
 fi
 
-BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH=$BENCH_DIR
 ROOT=$(cd "$BENCH/.." && pwd)
 LIB_SRC=$(cd "${LIB_SRC:-$ROOT}" && pwd)
 PASSES=${PASSES:-2}
@@ -81,7 +93,6 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 PROFILE=${PROFILE:-}
 PROFILE_DURATION=${PROFILE_DURATION:-15}
 JAVA_OPTS=${JAVA_OPTS:--Xms1g -Xmx1g}
-LUA=$BENCH/wrk/report.lua
 # Comparisons beyond each variant's own reference (variants.tsv): the targets of issues 8 and 17
 EXTRA_PAIRS="all-four:stub-3pipe all-four-cart:stub-3pipe session-read:spring-session-read
   session-write:spring-session-write ratelimit-fixed:bucket4j-hot"
@@ -92,6 +103,11 @@ mkdir -p "$RESULTS" "$WORK"
 RAW=$WORK/raw.tsv
 : >"$RAW"
 rm -f "$WORK/memory.tsv" "$WORK/variants.tsv"
+# the wrk scripts, as run: report.lua alone, or with unique.lua or ab.lua appended (copies, like run.sh)
+LUA=$WORK/report.lua
+cp "$BENCH/wrk/report.lua" "$LUA"
+cat "$LUA" "$BENCH/wrk/unique.lua" >"$WORK/unique.lua"
+cat "$LUA" "$BENCH/wrk/ab.lua" >"$WORK/ab.lua"
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -290,7 +306,6 @@ run_wrk() {
   local script=$LUA tail=()
   if [ "$WRK_UNIQUE" = 1 ]; then
     script=$WORK/unique.lua
-    cat "$LUA" "$BENCH/wrk/unique.lua" >"$script"
     tail=(-- "$(date +%s%N)")
   fi
   measured_wrk -t"$t" -c"$c" -d"${d}s" -s "$script" "${WRK_HARGS[@]}" "http://127.0.0.1:$HP$WRK_PATH" "${tail[@]}"
@@ -316,7 +331,7 @@ ab_pass() {
   request_shape "$v" "$v"
   local t0=$(( $(date +%s%N) / 1000000 + lead ))
   local secs=$(( (lead + slices * SLICE_MS) / 1000 + 1 ))
-  measured_wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" -s "$BENCH/wrk/ab.lua" \
+  measured_wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" -s "$WORK/ab.lua" \
     "http://127.0.0.1:$HP$WRK_PATH" -- "$t0" "$SLICE_MS" "$SKIP_MS" "$slices" "$rpath" "$WRK_PATH" \
     "$([ "$WRK_UNIQUE" = 1 ] && echo unique || echo same)" "$(date +%s%N)" "$SERVER_PID" "$REDIS_PID" \
     "$rheaders" "${HEADERS[$v]}"
@@ -400,7 +415,8 @@ CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' |
 JAVA_V=$(java -version 2>&1 | head -1 || true)
 REDIS_V=$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/' || true)
 WRK_V=$( (wrk --version 2>&1 || true) | head -1 | cut -d' ' -f1-2)
-MACHINE="$NCPU cores, $CPU_MODEL; $JAVA_V; Redis $REDIS_V; $WRK_V; Jetty 12.1.14; \
+LIB_COMMIT=$(git -C "$LIB_SRC" describe --always --dirty 2>/dev/null || echo unknown)
+MACHINE="$NCPU cores, $CPU_MODEL; $JAVA_V; Redis $REDIS_V; $WRK_V; Jetty 12.1.14; library at $LIB_COMMIT; \
 load avg (1/5/15 min) at start $START_LOAD, at end $END_LOAD"
 STAMP=$(date -u +%Y%m%d-%H%M)
 cp "$RAW" "$RESULTS/raw-$STAMP.tsv"

@@ -15,7 +15,7 @@
 -- the JVM, pid of redis-server, headers of R's requests, headers of V's requests (each a
 -- tab-separated list of "Name: value"; wrk's -H is not used). Prints per slice
 -- "AB_SLICE <index> <count> <window ms> <jvm> <redis> <wrk> <busy> <steal>" (CPU in clock ticks
--- over the window) and the WRK_RESULT line.
+-- over the window), then report.lua's WRK_RESULT line (run.sh appends this file to report.lua).
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -117,6 +117,7 @@ request = function()
   return fixed[which]
 end
 
+local report = done -- report.lua's
 done = function(summary, latency, requests)
   local total = {}
   for _, thread in ipairs(threads) do
@@ -136,10 +137,5 @@ done = function(summary, latency, requests)
         y[2] - x[2], y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6]))
     end
   end
-  local e = summary.errors
-  io.write(string.format(
-    "WRK_RESULT requests=%d duration_us=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d socket_errors=%d non2xx=%d\n",
-    summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    e.connect + e.read + e.write + e.timeout, e.status))
+  report(summary, latency, requests)
 end
