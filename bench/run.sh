@@ -61,7 +61,7 @@ if [ -z "${BENCH_DIR:-}" ]; then
   if [ "$PRIORITY" != 0 ] && command -v setsid >/dev/null; then BENCH_OWN_SESSION=1 setsid bash "$copy" "$@" &
   else bash "$copy" "$@" & fi
   child=$!
-  trap 'kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null; wait "$child"; rm -f "$copy"; exit 130' INT TERM
+  trap 'kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null; wait "$child" || true; rm -f "$copy"; exit 130' INT TERM
   status=0
   wait "$child" || status=$?
   rm -f "$copy"
