@@ -22,6 +22,8 @@
 #   ONLY='regex'         the same, by regular expression on the variant name
 #   PASSES=2 CYCLES=12   A/B passes over all comparisons (every second pass in reverse order) and
 #                        R V cycles per comparison and pass: PASSES x CYCLES ratios per comparison
+#   MAX_PASSES=4         then more passes, widest confidence interval first, for comparisons whose
+#   AB_BUDGET=900        interval is wider than ±0.05, while the A/B phase is within AB_BUDGET s
 #   SLICE_MS=500         length of an A/B slice; SKIP_MS=50: requests issued in a slice's first
 #                        SKIP_MS are not counted (they answer the other path's requests)
 #   CONNS=32 THREADS=2   wrk -c/-t of the A/B runs, warm-up and solo runs
@@ -78,6 +80,8 @@ LIB_SRC=$(cd "${LIB_SRC:-$ROOT}" && pwd)
 PASSES=${PASSES:-2}
 CYCLES=${CYCLES:-12}
 SLICE_MS=${SLICE_MS:-500}
+MAX_PASSES=${MAX_PASSES:-4}
+AB_BUDGET=${AB_BUDGET:-900}
 SKIP_MS=${SKIP_MS:-50}
 WARMUP=${WARMUP:-3}
 SOLO=${SOLO:-3}
@@ -241,6 +245,7 @@ log "comparisons (variant:reference): ${PAIRS[*]:-none}"
 # ------------------------------------------------------------------------------------ measuring
 CLK_TCK=$(getconf CLK_TCK)
 NCPU=$(nproc)
+SOFTIRQD=$(pgrep -d, -x 'ksoftirqd/[0-9]+' || true)
 # Counters around every wrk run, as "name value" lines: per-command call counts (commands run
 # inside Lua scripts included); "_reads": Redis' total_reads_processed, the number of socket reads
 # = client round trips (a pipeline arrives in one read; the 2 reads of the INFO calls themselves
@@ -334,18 +339,18 @@ ab_pass() {
   measured_wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" -s "$WORK/ab.lua" \
     "http://127.0.0.1:$HP$WRK_PATH" -- "$t0" "$SLICE_MS" "$SKIP_MS" "$slices" "$rpath" "$WRK_PATH" \
     "$([ "$WRK_UNIQUE" = 1 ] && echo unique || echo same)" "$(date +%s%N)" "$SERVER_PID" "$REDIS_PID" \
-    "$rheaders" "${HEADERS[$v]}"
+    "$rheaders" "${HEADERS[$v]}" "$SOFTIRQD"
   local fields
   fields=$(result_fields)
   if [ -z "$fields" ]; then log "wrk failed for $v vs $r: $WRK_OUT"; return; fi
   raw_line abrun "$v" "$pass" "$CONNS" "$fields" "$WRK_DELTA" "$v~$r" - 0
   local k count ms jvm redis wrk busy steal counts=() window=$(( (SLICE_MS - SKIP_MS) * 1000 )) us=$(( 1000000 / CLK_TCK ))
-  while read -r _ k count ms jvm redis wrk busy steal; do
+  while read -r _ k count ms jvm redis wrk busy steal kernel; do
     counts+=("$count")
     local role=v name=$v
     ((k % 2 == 0)) && { role=r; name=$r; }
     raw_line ab "$name" "$pass" "$CONNS" "$count	$window	0	0	0	0	0	0" \
-      "_jcpu:$((jvm * us)),_rcpu:$((redis * us)),_wcpu:$((wrk * us)),_busy:$((busy * us)),_steal:$((steal * us)),_wall:${ms%.*}000" \
+      "_jcpu:$((jvm * us)),_rcpu:$((redis * us)),_wcpu:$((wrk * us)),_busy:$((busy * us)),_steal:$((steal * us)),_kcpu:$((kernel * us)),_wall:${ms%.*}000" \
       "$v~$r" "$role" "$k"
   done < <(grep '^AB_SLICE' <<<"$WRK_OUT")
   # the ratios of this pass, for the log (the report recomputes them from raw.tsv)
@@ -362,10 +367,24 @@ log "warm-up ${WARMUP}s per variant, then ${SOLO}s alone (req/s, p99, commands a
 for v in "${selected[@]}"; do run_wrk warmup "$v" 0 "$CONNS" "$THREADS" "$WARMUP"; done
 for v in "${selected[@]}"; do run_wrk solo "$v" 1 "$CONNS" "$THREADS" "$SOLO"; done
 
+AB_START=$(date +%s)
 for pass in $(seq 1 "$PASSES"); do
   log "A/B pass $pass/$PASSES: ${#PAIRS[@]} comparisons x $((2 * CYCLES + 1)) slices of ${SLICE_MS} ms (-t$THREADS -c$CONNS)"
   if ((pass % 2 == 1)); then order=("${PAIRS[@]}"); else order=(); for ((k = ${#PAIRS[@]} - 1; k >= 0; k--)); do order+=("${PAIRS[k]}"); done; fi
   for p in "${order[@]}"; do ab_pass "${p%%:*}" "${p##*:}" "$pass"; done
+done
+# More passes, up to MAX_PASSES, for the comparisons whose confidence interval is still wider than
+# ±0.05 (widest first), while the A/B phase is within AB_BUDGET seconds
+PASS_SECONDS=$(( (300 + (2 * CYCLES + 1) * SLICE_MS) / 1000 + 2 ))
+while (( $(date +%s) - AB_START + PASS_SECONDS <= AB_BUDGET )); do
+  mapfile -t WIDE < <(java -cp "$CP" io.github.redisfilters.bench.Report --wide "$RAW" "$MAX_PASSES")
+  [ ${#WIDE[@]} -gt 0 ] || break
+  log "extra passes for ${#WIDE[@]} comparison(s) with a confidence interval wider than ±0.05"
+  for w in "${WIDE[@]}"; do
+    (( $(date +%s) - AB_START + PASS_SECONDS <= AB_BUDGET )) || break 2
+    p=${w% *}
+    ab_pass "${p%%:*}" "${p##*:}" "${w##* }"
+  done
 done
 
 log "latency with one connection (-t1 -c1, ${LAT_DURATION}s each)"
@@ -423,6 +442,6 @@ cp "$RAW" "$RESULTS/raw-$STAMP.tsv"
 cp "$RAW" "$RESULTS/raw-latest.tsv"
 java -cp "$CP" io.github.redisfilters.bench.Report --raw "$RAW" --variants "$WORK/variants.tsv" \
   --memory "$WORK/memory.tsv" --machine "$MACHINE" --cpus "$NCPU" --span "$START_TIME–$END_TIME UTC" \
-  --settings "scheduling group nice $(awk '{ print $3 }' /proc/self/autogroup 2>/dev/null || echo ?) (PRIORITY=$PRIORITY); A/B: PASSES=$PASSES x CYCLES=$CYCLES, SLICE_MS=$SLICE_MS (first $SKIP_MS ms of each not counted) at -t$THREADS -c$CONNS; WARMUP=${WARMUP}s, SOLO=${SOLO}s; latency -t1 -c1 ${LAT_DURATION}s; raw figures: results/raw-$STAMP.tsv" \
+  --settings "scheduling group nice $(awk '{ print $3 }' /proc/self/autogroup 2>/dev/null || echo ?) (PRIORITY=$PRIORITY); A/B: PASSES=$PASSES (up to MAX_PASSES=$MAX_PASSES within AB_BUDGET=${AB_BUDGET}s) x CYCLES=$CYCLES, SLICE_MS=$SLICE_MS (first $SKIP_MS ms of each not counted) at -t$THREADS -c$CONNS; WARMUP=${WARMUP}s, SOLO=${SOLO}s; latency -t1 -c1 ${LAT_DURATION}s; raw figures: results/raw-$STAMP.tsv" \
   --out "$RESULTS/latest.md" ${UPDATE_README:+--readme "$BENCH/README.md"}
 cat "$RESULTS/latest.md"

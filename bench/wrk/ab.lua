@@ -13,8 +13,10 @@
 -- Arguments after "--": t0 (epoch ms of slice 0), slice ms, skip ms, number of slices, path of R,
 -- path of V, "unique" or "same" (unique: every request a new URL, for cache misses), run id, pid of
 -- the JVM, pid of redis-server, headers of R's requests, headers of V's requests (each a
--- tab-separated list of "Name: value"; wrk's -H is not used). Prints per slice
--- "AB_SLICE <index> <count> <window ms> <jvm> <redis> <wrk> <busy> <steal>" (CPU in clock ticks
+-- tab-separated list of "Name: value"; wrk's -H is not used), pids of the kernel's softirq threads
+-- (comma-separated: at high packet rates they carry the loopback traffic, which is ours). Prints
+-- per slice "AB_SLICE <index> <count> <window ms> <jvm> <redis> <wrk> <busy> <steal> <softirqd>"
+-- (CPU in clock ticks
 -- over the window), then report.lua's WRK_RESULT line (run.sh appends this file to report.lua).
 local ffi = require("ffi")
 ffi.cdef [[
@@ -33,7 +35,7 @@ setup = function(thread)
   thread:set("tid", #threads)
 end
 
-local t0, slice, skip, slices, paths, unique, run, pids, headers
+local t0, slice, skip, slices, paths, unique, run, pids, headers, kernel
 local fixed = {}
 counts = {}
 marks = {} -- [2k] = readings at the start of slice k's window, [2k + 1] = at its end
@@ -68,7 +70,9 @@ end
 
 local function reading(t)
   local busy, steal = machine()
-  return string.format("%.1f %d %d %d %d %d", t, ticks(pids[1]), ticks(pids[2]), ticks("self"), busy, steal)
+  local k = 0
+  for _, pid in ipairs(kernel) do k = k + ticks(pid) end
+  return string.format("%.1f %d %d %d %d %d %d", t, ticks(pids[1]), ticks(pids[2]), ticks("self"), busy, steal, k)
 end
 
 local function parse_headers(list)
@@ -96,6 +100,8 @@ init = function(args)
   run = args[8] or "0"
   pids = { args[9] or "self", args[10] or "self" }
   headers = { parse_headers(args[11]), parse_headers(args[12]) }
+  kernel = {}
+  for pid in string.gmatch(args[13] or "", "%d+") do kernel[#kernel + 1] = pid end
   fixed = { wrk.format(nil, paths[1], headers[1]), wrk.format(nil, paths[2], headers[2]) }
   for k = 0, slices - 1 do counts[k] = 0 end
 end
@@ -133,8 +139,8 @@ done = function(summary, latency, requests)
       local x, y = {}, {}
       for v in a:gmatch("%S+") do x[#x + 1] = tonumber(v) end
       for v in b:gmatch("%S+") do y[#y + 1] = tonumber(v) end
-      io.write(string.format("AB_SLICE %d %d %.1f %d %d %d %d %d\n", k, total[k], y[1] - x[1],
-        y[2] - x[2], y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6]))
+      io.write(string.format("AB_SLICE %d %d %.1f %d %d %d %d %d %d\n", k, total[k], y[1] - x[1],
+        y[2] - x[2], y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6], y[7] - x[7]))
     end
   end
   report(summary, latency, requests)

@@ -104,13 +104,14 @@ public final class BenchServer {
     void mountAll() {
         // the practical limits
         mount("bare", "bare", "", "/hello", List.of(), null, "no filter", ctx -> { });
+        // the stubs' references: one round trip against none, more against one
         for (int n = 1; n <= 4; n++) {
             int rt = n;
-            mount("stub-" + n + "rt", "stub", "", "/hello", List.of(), null,
+            mount("stub-" + n + "rt", "stub", n == 1 ? "bare" : "stub-1rt", "/hello", List.of(), null,
                     n + " sequential EVALSHA round trip(s), no logic",
                     ctx -> stub(ctx, rt, 1));
         }
-        mount("stub-3pipe", "stub", "", "/hello", List.of(), null, "3 EVALSHA in ONE pipelined round trip",
+        mount("stub-3pipe", "stub", "stub-1rt", "/hello", List.of(), null, "3 EVALSHA in ONE pipelined round trip",
                 ctx -> stub(ctx, 1, 3));
 
         // rate limiting: every request comes from 127.0.0.1, so this is ONE hot key

@@ -51,13 +51,16 @@ public final class Report {
             return commands.getOrDefault(name, 0L);
         }
 
-        /** Share of the machine's CPU (0..1) busy with something other than BenchServer, Redis and wrk. */
+        /**
+         * Share of the machine's CPU (0..1) busy with something other than BenchServer, Redis, wrk
+         * and the kernel's softirq threads (which carry the benchmark's loopback traffic).
+         */
         double outsideShare(int cpus) {
             long wall = counter("_wall");
             if (wall <= 0 || !commands.containsKey("_busy")) {
                 return Double.NaN;
             }
-            long ours = counter("_jcpu") + counter("_rcpu") + counter("_wcpu");
+            long ours = counter("_jcpu") + counter("_rcpu") + counter("_wcpu") + counter("_kcpu");
             return Math.max(0, counter("_busy") - ours) / ((double) wall * cpus);
         }
 
@@ -80,6 +83,10 @@ public final class Report {
     public static void main(String[] args) throws IOException {
         if (args.length == 3 && args[0].equals("--compare")) {
             System.out.print(compare(readRuns(Path.of(args[1])), readRuns(Path.of(args[2])), args[1], args[2]));
+            return;
+        }
+        if (args.length == 3 && args[0].equals("--wide")) {
+            wide(readRuns(Path.of(args[1])), Integer.parseInt(args[2])).forEach(System.out::println);
             return;
         }
         Map<String, String> a = new LinkedHashMap<>();
@@ -239,6 +246,26 @@ public final class Report {
         return p / Math.pow(2, n);
     }
 
+    /**
+     * The comparisons whose 95 % CI is still wider than ±{@link #AGREEMENT} (relative above 1×),
+     * widest first, with fewer than {@code maxPasses} passes: as "variant:reference next-pass".
+     */
+    static List<String> wide(List<Run> runs, int maxPasses) {
+        Map<String, Long> passes = new LinkedHashMap<>();
+        runs.stream().filter(r -> r.phase().equals("ab")).map(r -> r.comparison() + "\t" + r.rep()).distinct()
+                .forEach(k -> passes.merge(k.substring(0, k.indexOf('\t')), 1L, Long::sum));
+        Map<String, Double> width = new LinkedHashMap<>();
+        passes.forEach((c, n) -> {
+            Ratio r = ratio(runs, c);
+            double w = r == null ? Double.MAX_VALUE : (r.high() - r.low()) / 2 / Math.max(1, r.median());
+            if (n < maxPasses && w > AGREEMENT) {
+                width.put(c, w);
+            }
+        });
+        return width.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> e.getKey().replace('~', ':') + " " + (passes.get(e.getKey()) + 1)).toList();
+    }
+
     // ----------------------------------------------------------------------------------- report
 
     static String render(List<Run> runs, Map<String, Variant> variants, Map<String, String> missing,
@@ -249,7 +276,7 @@ public final class Report {
         sb.append("Machine: ").append(machine).append("  \n");
         sb.append("Settings: ").append(settings).append("  \n");
         sb.append(outsideLoad(runs, cpus)).append("\n\n");
-        sb.append("| variant | req/s median (min–max) | p50 c=1 | p99 c=1 | p99 c=32 | round trips/req | Redis cmds/req (incl. inside Lua) | CPU µs/req JVM + Redis | ratio to its reference: median (95 % CI) | ratio to bare (chained) | notes |\n");
+        sb.append("| variant | req/s alone, c=32 | p50 c=1 | p99 c=1 | p99 c=32 | round trips/req | Redis cmds/req (incl. inside Lua) | CPU µs/req JVM + Redis | ratio to its reference: median (95 % CI) | ratio to bare (chained) | notes |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, List<Run>> lat = group(runs, "lat");
         for (Variant v : variants.values()) {
@@ -258,7 +285,8 @@ public final class Report {
                 continue;
             }
             double[] rps = t.stream().mapToDouble(Run::rps).toArray();
-            String tputCell = String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", median(rps), min(rps), max(rps));
+            String tputCell = rps.length == 1 ? String.format(Locale.ROOT, "%,.0f", rps[0])
+                    : String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", median(rps), min(rps), max(rps));
             List<Run> l = lat.get(v.name());
             String p50 = l == null ? "–" : us(l.get(0).p50());
             String p99 = l == null ? "–" : us(l.get(0).p99());
