@@ -12,7 +12,7 @@ import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.client.WritePlan;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.ServletContainer;
 import io.github.redisfilters.web.FilterRuntime;
 import jakarta.servlet.DispatcherType;
@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,7 +54,8 @@ class ChainBatchIT {
     @Parameter
     ContainerKind kind;
 
-    RedisProcess redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     ServletContainer server;
 
     @AfterEach
@@ -61,16 +63,12 @@ class ChainBatchIT {
         if (server != null) {
             server.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     /** Starts jwt and probe on /api/* in the given order; extra context-params and probe init-params. */
     void start(boolean jwtFirst, Map<String, String> contextParams, Map<String, String> probeParams, String probePattern) {
-        redis = RedisProcess.start();
         server = kind.start(ctx -> {
-            ctx.setInitParameter("redisUrl", redis.url());
+            ctx.setInitParameter("redisUrl", REDIS.process().url());
             contextParams.forEach(ctx::setInitParameter);
             if (jwtFirst) {
                 JwtTestApp.filter(ctx, "jwt", Map.of(), "/api/*");
@@ -95,7 +93,7 @@ class ChainBatchIT {
     }
 
     long roundTripsOf(Runnable request) {
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             long before = reads(j);
             request.run();
             return reads(j) - before - 1;
@@ -109,7 +107,7 @@ class ChainBatchIT {
     }
 
     String counter(String key) {
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             return j.get(key);
         }
     }
@@ -120,7 +118,7 @@ class ChainBatchIT {
 
     void warm(String token) {
         assertThat(me(token).statusCode()).isEqualTo(200); // connections made, scripts cached
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             j.del("probe:sent", "probe:undone");
         }
     }
@@ -145,7 +143,7 @@ class ChainBatchIT {
         warm(token);
         assertThat(roundTripsOf(() -> assertThat(me(token).statusCode()).isEqualTo(200))).isEqualTo(1);
         TokenBlacklist.create(SharedRedisClient.create(io.github.redisfilters.client.RedisSettings.builder()
-                .url(redis.url()).build()), JwtBlacklistConfig.builder().build()).revoke(token);
+                .url(REDIS.process().url()).build()), JwtBlacklistConfig.builder().build()).revoke(token);
         HttpResponse<String>[] r = new HttpResponse[1];
         assertThat(roundTripsOf(() -> r[0] = me(token))).isEqualTo(1);
         assertThat(r[0].statusCode()).as("the early-sent check still decides").isEqualTo(401);
@@ -158,7 +156,7 @@ class ChainBatchIT {
         String token = TestTokens.fresh("bob");
         warm(token);
         TokenBlacklist.create(SharedRedisClient.create(io.github.redisfilters.client.RedisSettings.builder()
-                .url(redis.url()).build()), JwtBlacklistConfig.builder().build()).revoke(token);
+                .url(REDIS.process().url()).build()), JwtBlacklistConfig.builder().build()).revoke(token);
         HttpResponse<String> r = me(token);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("X-Probe")).isEmpty();
@@ -175,8 +173,8 @@ class ChainBatchIT {
         warm(token);
         assertThat(roundTripsOf(() -> assertThat(me(token).statusCode()).isEqualTo(200))).isEqualTo(2);
         TokenBlacklist.create(SharedRedisClient.create(io.github.redisfilters.client.RedisSettings.builder()
-                .url(redis.url()).build()), JwtBlacklistConfig.builder().build()).revoke(token);
-        try (Jedis j = redis.admin()) {
+                .url(REDIS.process().url()).build()), JwtBlacklistConfig.builder().build()).revoke(token);
+        try (Jedis j = REDIS.process().admin()) {
             j.del("probe:sent");
         }
         assertThat(me(token).statusCode()).isEqualTo(401);
