@@ -529,6 +529,7 @@ public final class Report {
         sb.append("| comparison | A: median (95 % CI) | B: median (95 % CI) | B − A | within ±0.05 | CPU-cost ratio A / B |\n|---|---|---|---|---|---|\n");
         List<String> comparisons = a.stream().filter(r -> r.phase().equals("ab")).map(Run::comparison).distinct().toList();
         int agree = 0;
+        int cpuAgree = 0;
         int total = 0;
         double worst = 0;
         for (String c : comparisons) {
@@ -540,16 +541,22 @@ public final class Report {
             double d = rb.median() - ra.median();
             // relative for large ratios (7× vs Bucket4j): ±0.05 of the smaller median
             double tolerance = AGREEMENT * Math.max(1, Math.min(ra.median(), rb.median()));
-            boolean ok = Math.abs(d) <= tolerance;
+            boolean ok = Math.abs(d) <= tolerance + 1e-9;
             total++;
             agree += ok ? 1 : 0;
+            Ratio ca = cpuRatio(a, c);
+            Ratio cb = cpuRatio(b, c);
+            if (ca != null && cb != null && Math.abs(cb.median() - ca.median())
+                    <= AGREEMENT * Math.max(1, Math.min(ca.median(), cb.median())) + 1e-9) {
+                cpuAgree++;
+            }
             worst = Math.max(worst, Math.abs(d) / Math.max(1, Math.min(ra.median(), rb.median())));
             sb.append("| ").append(c.replace("~", " ÷ ")).append(" | ").append(ra.cell()).append(" | ").append(rb.cell())
                     .append(" | ").append(String.format(Locale.ROOT, "%+.2f", d)).append(" | ").append(ok ? "yes" : "**no**")
                     .append(" | ").append(cpuMedian(a, c)).append(" / ").append(cpuMedian(b, c)).append(" |\n");
         }
-        sb.append(String.format(Locale.ROOT, "%n%d of %d medians within ±%.2f (largest difference %.3f; above 1×, ±%.2f of the ratio).%n",
-                agree, total, AGREEMENT, worst, AGREEMENT));
+        sb.append(String.format(Locale.ROOT, "%n%d of %d throughput medians within ±%.2f (largest difference %.3f; above 1×, "
+                + "±%.2f of the ratio); CPU-cost ratios: %d of %d.%n", agree, total, AGREEMENT, worst, AGREEMENT, cpuAgree, total));
         sb.append("\n| target | A | B | same verdict |\n|---|---|---|---|\n");
         for (String[] t : TARGETS) {
             Ratio ra = ratio(a, t[2] + "~" + t[3]);
