@@ -23,6 +23,7 @@ function logRequest(method, path, status, res, ms) {
     td.textContent = c;
     row.appendChild(td);
   }
+  row.children[3].className = cells[3].toLowerCase();
   row.className = status >= 500 ? 'bad' : status >= 400 ? 'warn' : '';
   const log = $('log');
   log.insertBefore(row, log.firstChild);

@@ -97,12 +97,12 @@ public class ProductsServlet extends HttpServlet {
         if (name == null || !name.isTextual()) {
             return "name must be a string";
         }
+        if (name.asText().chars().anyMatch(Character::isISOControl)) {
+            return "name must not contain control characters";
+        }
         String n = name.asText().trim();
         if (n.isEmpty() || n.length() > MAX_NAME_LENGTH) {
             return "name must have 1 to " + MAX_NAME_LENGTH + " characters";
-        }
-        if (n.chars().anyMatch(Character::isISOControl)) {
-            return "name must not contain control characters";
         }
         if (price == null || !price.isNumber()) {
             return "price must be a number";
