@@ -43,6 +43,8 @@ class DemoPageIT {
     static ChromeDriver browser;
     static WebDriverWait wait;
     static Path profile;
+    /** Held so the level sticks: Selenium warns that it has no CDP classes for this Chromium; the test uses none. */
+    static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,6 +55,7 @@ class DemoPageIT {
         Assumptions.assumeTrue(present, "no " + CHROMIUM + " / " + CHROMEDRIVER + ": the browser test of the demo page is skipped");
         redis = RedisProcess.start();
         servers = DemoServers.start(redis);
+        CDP_LOG.setLevel(java.util.logging.Level.SEVERE);
         profile = Files.createTempDirectory("demo-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
