@@ -7,7 +7,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +22,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an attacker or a careless client sends the demo: every answer is a 4xx with a problem
@@ -33,14 +34,14 @@ class DemoBadInputIT {
     /** The secret the demo once had in its source; a token signed with it must not work anywhere. */
     private static final String FORMER_BUILT_IN_SECRET = "demo-only-secret-change-me-0123456789abcdef";
 
-    static RedisProcess redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static DemoServers servers;
     static String token;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisProcess.start();
-        servers = DemoServers.start(redis);
+        servers = DemoServers.start(REDIS.process());
         HttpResponse<String> login = Http.post(servers.jetty("/api/auth/login"), "{\"username\":\"alice\",\"password\":\"alice-pw\"}",
                 "Content-Type", "application/json", "X-Forwarded-For", newClient());
         assertThat(login.statusCode()).isEqualTo(200);
@@ -52,7 +53,6 @@ class DemoBadInputIT {
         if (servers != null) {
             servers.close();
         }
-        redis.close();
     }
 
     private static String newClient() {

@@ -3,7 +3,7 @@ package io.github.redisfilters.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -38,7 +39,8 @@ class DemoPageIT {
     static final Path CHROMEDRIVER = Path.of(System.getProperty("demo.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOT = Path.of(System.getProperty("demo.screenshot", "target/demo-page.png"));
 
-    static RedisProcess redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static DemoServers servers;
     static ChromeDriver browser;
     static WebDriverWait wait;
@@ -53,8 +55,7 @@ class DemoPageIT {
             throw new IllegalStateException(CHROMIUM + " or " + CHROMEDRIVER + " missing: apt-get install chromium chromium-driver");
         }
         Assumptions.assumeTrue(present, "no " + CHROMIUM + " / " + CHROMEDRIVER + ": the browser test of the demo page is skipped");
-        redis = RedisProcess.start();
-        servers = DemoServers.start(redis);
+        servers = DemoServers.start(REDIS.process());
         CDP_LOG.setLevel(java.util.logging.Level.SEVERE);
         profile = Files.createTempDirectory("demo-chromium");
         ChromeOptions options = new ChromeOptions();
@@ -77,9 +78,6 @@ class DemoPageIT {
         } finally {
             if (servers != null) {
                 servers.close();
-            }
-            if (redis != null) {
-                redis.close();
             }
         }
     }

@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 
 /**
  * The built demo WAR deployed on embedded Jetty 12 and embedded Tomcat at once, both on one Redis
@@ -74,30 +76,24 @@ final class DemoServers implements AutoCloseable {
 
     private static Handler jettyWebapp(String redisUrl, String secret) throws Exception {
         String war = WAR.toAbsolutePath().toString();
-        java.io.File temp = Files.createTempDirectory("jetty-demo").toFile();
-        switch (JETTY_ENVIRONMENT) {
+        Map<String, String> params = Map.of("redisUrl", redisUrl, DemoTokens.SECRET_PARAMETER, secret);
+        ContextHandler webapp = switch (JETTY_ENVIRONMENT) {
             case "ee10" -> {
-                var webapp = new org.eclipse.jetty.ee10.webapp.WebAppContext();
-                webapp.setContextPath("/");
-                webapp.setWar(war);
-                webapp.setInitParameter("redisUrl", redisUrl);
-                webapp.setInitParameter(DemoTokens.SECRET_PARAMETER, secret);
-                webapp.setThrowUnavailableOnStartupException(true);
-                webapp.setTempDirectory(temp);
-                return webapp;
+                var w = new org.eclipse.jetty.ee10.webapp.WebAppContext(war, "/");
+                params.forEach(w::setInitParameter);
+                w.setThrowUnavailableOnStartupException(true);
+                yield w;
             }
             case "ee11" -> {
-                var webapp = new org.eclipse.jetty.ee11.webapp.WebAppContext();
-                webapp.setContextPath("/");
-                webapp.setWar(war);
-                webapp.setInitParameter("redisUrl", redisUrl);
-                webapp.setInitParameter(DemoTokens.SECRET_PARAMETER, secret);
-                webapp.setThrowUnavailableOnStartupException(true);
-                webapp.setTempDirectory(temp);
-                return webapp;
+                var w = new org.eclipse.jetty.ee11.webapp.WebAppContext(war, "/");
+                params.forEach(w::setInitParameter);
+                w.setThrowUnavailableOnStartupException(true);
+                yield w;
             }
             default -> throw new IllegalArgumentException("demo.jetty must be ee10 or ee11 but was " + JETTY_ENVIRONMENT);
-        }
+        };
+        webapp.setTempDirectory(Files.createTempDirectory("jetty-demo").toFile());
+        return webapp;
     }
 
     URI jetty(String path) {
