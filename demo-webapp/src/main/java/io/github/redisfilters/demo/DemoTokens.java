@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issues and verifies the demo's HS256 tokens (java-jwt). The signing key comes from the
- * {@code DEMO_JWT_SECRET} environment variable (or a {@code demoJwtSecret} context-param set by the
- * container, never in web.xml); without either it is random, made once at start.
+ * Issues and verifies the demo's HS256 tokens (java-jwt). The signing key comes from a
+ * {@code demoJwtSecret} context-param set by the container (never in web.xml) or else the
+ * {@code DEMO_JWT_SECRET} environment variable (the same order as {@code redisUrl} before
+ * {@code REDIS_URL}); without either it is random, made once at start.
  */
 final class DemoTokens {
     static final long LIFETIME_SECONDS = 900;
@@ -52,9 +53,9 @@ final class DemoTokens {
     }
 
     static DemoTokens forContext(ServletContext ctx) {
-        String secret = System.getenv(SECRET_VARIABLE);
+        String secret = ctx.getInitParameter(SECRET_PARAMETER);
         if (secret == null || secret.isBlank()) {
-            secret = ctx.getInitParameter(SECRET_PARAMETER);
+            secret = System.getenv(SECRET_VARIABLE);
         }
         if (secret == null || secret.isBlank()) {
             LOG.warn("{} is not set: tokens are signed with a random key made at start, so they do not survive a restart"
