@@ -79,6 +79,11 @@ class DemoPageIT {
             if (servers != null) {
                 servers.close();
             }
+            if (profile != null) {
+                try (var files = Files.walk(profile)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
     }
 
