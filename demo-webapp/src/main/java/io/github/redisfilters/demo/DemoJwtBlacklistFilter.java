@@ -24,7 +24,7 @@ public class DemoJwtBlacklistFilter implements Filter {
     public void init(FilterConfig filterConfig) throws ServletException {
         DemoTokens tokens = DemoServices.of(filterConfig.getServletContext()).tokens();
         filter = new JwtBlacklistFilter(JwtBlacklistConfig.builder()
-                .verifier(tokens::verifies)
+                .verifier(tokens)
                 .realm("shop")
                 .maxTokenLifetime(Duration.ofSeconds(DemoTokens.LIFETIME_SECONDS))
                 .build());

@@ -5,6 +5,7 @@ import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import io.github.redisfilters.jwt.TokenVerifier;
 import jakarta.servlet.ServletContext;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code DEMO_JWT_SECRET} environment variable (the same order as {@code redisUrl} before
  * {@code REDIS_URL}); without either it is random, made once at start.
  */
-final class DemoTokens {
+final class DemoTokens implements TokenVerifier {
     static final long LIFETIME_SECONDS = 900;
     static final String SECRET_VARIABLE = "DEMO_JWT_SECRET";
     static final String SECRET_PARAMETER = "demoJwtSecret";
@@ -32,8 +33,13 @@ final class DemoTokens {
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
     private final Clock clock;
+    private final String keySource;
 
     DemoTokens(byte[] key, Clock clock) {
+        this(key, clock, "configured");
+    }
+
+    private DemoTokens(byte[] key, Clock clock, String keySource) {
         if (key.length < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException(SECRET_VARIABLE + " must be at least " + MIN_SECRET_BYTES
                     + " bytes (256 bits) for HS256 but has " + key.length);
@@ -43,13 +49,14 @@ final class DemoTokens {
                 .withClaimPresence("sub").withClaimPresence("jti").withClaimPresence("iat").withClaimPresence("exp")
                 .acceptLeeway(5).build();
         this.clock = clock;
+        this.keySource = keySource;
     }
 
     /** A key no one else knows: tokens die with this instance. */
     static DemoTokens withRandomKey(Clock clock) {
         byte[] key = new byte[MIN_SECRET_BYTES];
         new SecureRandom().nextBytes(key);
-        return new DemoTokens(key, clock);
+        return new DemoTokens(key, clock, "random");
     }
 
     static DemoTokens forContext(ServletContext ctx) {
@@ -80,7 +87,7 @@ final class DemoTokens {
      * demo relies on is missing or odd (a {@code sub} that is not a short string, dates that are not
      * numbers).
      */
-    DecodedJWT verify(String token) {
+    DecodedJWT check(String token) {
         try {
             DecodedJWT jwt = verifier.verify(token);
             String subject = jwt.getClaim("sub").asString();
@@ -93,8 +100,14 @@ final class DemoTokens {
         }
     }
 
-    /** For the JWT filter's verifier hook. */
-    boolean verifies(String token) {
-        return verify(token) != null;
+    /** The JWT filter's verifier hook: the same check as {@link #check}. */
+    @Override
+    public boolean verify(String token) {
+        return check(token) != null;
+    }
+
+    @Override
+    public String toString() {
+        return "DemoTokens{HS256, " + keySource + " key, requires sub/jti/iat/exp}";
     }
 }
