@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public class PageServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        Map<String, byte[]> loaded = new java.util.HashMap<>();
+        Map<String, byte[]> loaded = new HashMap<>();
         for (String file : FILES.values()) {
             try (InputStream in = getServletContext().getResourceAsStream("/WEB-INF/page/" + file)) {
                 if (in == null) {
