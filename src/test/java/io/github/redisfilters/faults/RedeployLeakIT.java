@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.lang.management.ManagementFactory;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import javax.management.ObjectName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
@@ -22,6 +24,9 @@ import redis.clients.jedis.Jedis;
  * thread and no MBean behind.
  */
 class RedeployLeakIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     private static long connections(RedisProcess redis, String name) {
         try (Jedis j = redis.admin()) {
             return Arrays.stream(j.clientList().split("\n")).filter(l -> l.contains(" name=" + name + " ")).count();
@@ -40,22 +45,21 @@ class RedeployLeakIT {
     void threeRedeploysLeaveNothingBehind(ContainerKind kind) throws Exception {
         String name = "redeploy-" + kind.name().toLowerCase();
         ObjectName mbeans = new ObjectName("io.github.redisfilters:type=Filter,context=\"/leak\",*");
-        try (RedisProcess redis = RedisProcess.start()) {
-            long threadsBefore = libraryThreads();
-            for (int round = 0; round < 3; round++) {
-                try (ServletContainer app = kind.start("/leak", AllFiltersApp.setup(redis.url(), Map.of("redisClientName", name)))) {
-                    long now = Instant.now().getEpochSecond();
-                    assertThat(Http.post(app.uri("/api/cart"), "").statusCode()).isEqualTo(200);
-                    assertThat(Http.get(app.uri("/api/products/1")).statusCode()).isEqualTo(200);
-                    assertThat(Http.get(app.uri("/api/me"), "Authorization",
-                            "Bearer " + AllFiltersApp.token("leak-" + round, now, now + 60)).statusCode()).isEqualTo(200);
-                    assertThat(connections(redis, name)).isPositive();
-                    assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(mbeans, null)).hasSize(4);
-                }
-                await().atMost(Duration.ofSeconds(10)).until(() -> connections(redis, name) == 0);
-                assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(mbeans, null)).isEmpty();
+        RedisProcess redis = REDIS.process();
+        long threadsBefore = libraryThreads();
+        for (int round = 0; round < 3; round++) {
+            try (ServletContainer app = kind.start("/leak", AllFiltersApp.setup(redis.url(), Map.of("redisClientName", name)))) {
+                long now = Instant.now().getEpochSecond();
+                assertThat(Http.post(app.uri("/api/cart"), "").statusCode()).isEqualTo(200);
+                assertThat(Http.get(app.uri("/api/products/1")).statusCode()).isEqualTo(200);
+                assertThat(Http.get(app.uri("/api/me"), "Authorization",
+                        "Bearer " + AllFiltersApp.token("leak-" + round, now, now + 60)).statusCode()).isEqualTo(200);
+                assertThat(connections(redis, name)).isPositive();
+                assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(mbeans, null)).hasSize(4);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> libraryThreads() <= threadsBefore);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(redis, name) == 0);
+            assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(mbeans, null)).isEmpty();
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> libraryThreads() <= threadsBefore);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +33,17 @@ import org.slf4j.LoggerFactory;
  * restarting the application (scripts reloaded on the fresh Redis).
  */
 class RedisOutageIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     private static final Logger LOG = LoggerFactory.getLogger(RedisOutageIT.class);
 
     enum Kind { PRODUCTS, PLAIN, TOKEN, SESSION }
 
     @Test
     void killNineUnderLoadThenRestartOnTheSamePort() throws Exception {
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(), Map.of()))) {
+        RedisProcess redis = REDIS.process();
+        try (ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(), Map.of()))) {
             long now = Instant.now().getEpochSecond();
             String token = AllFiltersApp.token("outage-1", now, now + 600);
             HttpResponse<String> created = Http.post(app.uri("/api/cart"), "");

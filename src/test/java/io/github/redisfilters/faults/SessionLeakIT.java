@@ -7,6 +7,7 @@ import io.github.redisfilters.faults.leakapp.Cart;
 import io.github.redisfilters.faults.leakapp.SessionServlet;
 import io.github.redisfilters.session.RedisSessionFilter;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +37,7 @@ import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 
@@ -53,13 +55,17 @@ import redis.clients.jedis.Jedis;
  * detectors report it: the main test can fail.
  */
 class SessionLeakIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(SessionLeakIT.class);
     /** Tomcat's leak detector logs here (the test logging config raises it to SEVERE: lowered while a test runs). */
     private static final Logger LOADER_LOG = Logger.getLogger("org.apache.catalina.loader");
 
     @Test
     void sessionsUnderTomcatsWebappClassLoaderLeaveNoLeakOnUndeploy() throws Exception {
-        try (RedisProcess redis = RedisProcess.start(); Deployment d = Deployment.start(redis, false)) {
+        RedisProcess redis = REDIS.process();
+        try (Deployment d = Deployment.start(redis, false)) {
             for (int user = 0; user < 5; user++) {
                 String cookie = cookie(Http.post(d.uri("/s/add?item=a" + user), ""));
                 assertThat(Http.post(d.uri("/s/add?item=b"), "", "Cookie", cookie).body()).isEqualTo("cart[a" + user + ", b] visits=2");
@@ -92,7 +98,8 @@ class SessionLeakIT {
 
     @Test
     void controlADeliberatelyLeakedThreadIsReportedByBothDetectors() throws Exception {
-        try (RedisProcess redis = RedisProcess.start(); Deployment d = Deployment.start(redis, true)) {
+        RedisProcess redis = REDIS.process();
+        try (Deployment d = Deployment.start(redis, true)) {
             assertThat(Http.post(d.uri("/s/add?item=x"), "").statusCode()).isEqualTo(200);
             List<String> warnings = d.undeploy();
             try {

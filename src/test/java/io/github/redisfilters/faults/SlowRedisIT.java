@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -47,12 +49,15 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * service resumes when Redis does. Timings are logged, never asserted.
  */
 class SlowRedisIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     private static final Logger LOG = LoggerFactory.getLogger(SlowRedisIT.class);
 
     @Test
     void pausedRedisAndAnExhaustedPoolNeverHangRequests() throws Exception {
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(),
+        RedisProcess redis = REDIS.process();
+        try (ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(),
                      Map.of("redisPoolSize", "4", "redisPoolMaxWait", "100ms")))) {
             assertThat(Http.get(app.uri("/api/plain")).statusCode()).isEqualTo(200);
             try (Jedis admin = redis.admin()) {
@@ -93,8 +98,9 @@ class SlowRedisIT {
 
     @Test
     void debugSleepBlockingTheWholeServerNeverHangsRequests() throws Exception {
-        try (RedisProcess redis = RedisProcess.start(); // RedisProcess enables DEBUG (--enable-debug-command yes)
-             ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(), Map.of(
+        RedisProcess redis = REDIS.process();
+        // RedisProcess enables DEBUG (--enable-debug-command yes)
+        try (ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(), Map.of(
                      "redisPoolSize", String.valueOf(POOL_SIZE), "redisPoolMaxWait", POOL_WAIT,
                      "redisSocketTimeout", SOCKET_TIMEOUT)))) {
             Fixture f = Fixture.prepare(app);
@@ -124,8 +130,11 @@ class SlowRedisIT {
 
     @Test
     void anEndlessScriptOfAnotherClientMeansBusyUntilScriptKill() throws Exception {
-        try (RedisProcess redis = RedisProcess.start("--busy-reply-threshold", "100");
-             ServletContainer app = ContainerKind.TOMCAT.start(AllFiltersApp.setup(redis.url(), Map.of(
+        RedisProcess redis = REDIS.process();
+        try (Jedis j = redis.admin()) {
+            j.configSet("busy-reply-threshold", "100"); // BUSY after 100 ms of script
+        }
+        try (ServletContainer app = ContainerKind.TOMCAT.start(AllFiltersApp.setup(redis.url(), Map.of(
                      "redisPoolSize", String.valueOf(POOL_SIZE), "redisPoolMaxWait", POOL_WAIT,
                      "redisSocketTimeout", SOCKET_TIMEOUT)));
              Jedis killer = redis.admin()) { // connected before the script: new connections' handshake meets BUSY
@@ -165,6 +174,10 @@ class SlowRedisIT {
             LOG.info("Redis answered BUSY {} times (including the test's own probes)", busy);
             assertThat(busy).as("the filters met BUSY, not just timeouts").isGreaterThan(1);
             awaitRecoveryWithNothingLeftBehind(app, f, client, libraryThreadsBefore);
+        } finally {
+            try (Jedis j = redis.admin()) {
+                j.configSet("busy-reply-threshold", "5000"); // the default, for the class's other tests
+            }
         }
     }
 

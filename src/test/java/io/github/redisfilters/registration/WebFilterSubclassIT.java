@@ -3,6 +3,7 @@ package io.github.redisfilters.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -20,6 +22,9 @@ import redis.clients.jedis.Jedis;
  * of the box; embedded Jetty needs its separate annotations module, which this build does not use.)
  */
 class WebFilterSubclassIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     private static final String CLASS_FILE = AnnotatedApiLimits.class.getName().replace('.', '/') + ".class";
 
     private static Path webapp(String webXml) throws Exception {
@@ -65,11 +70,10 @@ class WebFilterSubclassIT {
 
     @Test
     void annotatedSubclassIsScannedAndLimits() throws Exception {
-        try (RedisProcess redis = RedisProcess.start()) {
-            assertThat(statuses(redis.url(), webapp(null), 3)).containsExactly(200, 200, 429);
-            try (Jedis j = redis.admin()) {
-                assertThat(j.keys("annotated:ratelimit:*")).as("the annotation's keyPrefix").isNotEmpty();
-            }
+        RedisProcess redis = REDIS.process();
+        assertThat(statuses(redis.url(), webapp(null), 3)).containsExactly(200, 200, 429);
+        try (Jedis j = redis.admin()) {
+            assertThat(j.keys("annotated:ratelimit:*")).as("the annotation's keyPrefix").isNotEmpty();
         }
     }
 
@@ -86,11 +90,10 @@ class WebFilterSubclassIT {
                   <filter-mapping><filter-name>apiLimits</filter-name><url-pattern>/limited/*</url-pattern></filter-mapping>
                 </web-app>
                 """;
-        try (RedisProcess redis = RedisProcess.start()) {
-            assertThat(statuses(redis.url(), webapp(webXml), 5)).containsExactly(200, 200, 200, 200, 429);
-            try (Jedis j = redis.admin()) {
-                assertThat(j.keys("annotated:ratelimit:*")).as("annotation params not overridden stay").isNotEmpty();
-            }
+        RedisProcess redis = REDIS.process();
+        assertThat(statuses(redis.url(), webapp(webXml), 5)).containsExactly(200, 200, 200, 200, 429);
+        try (Jedis j = redis.admin()) {
+            assertThat(j.keys("annotated:ratelimit:*")).as("annotation params not overridden stay").isNotEmpty();
         }
     }
 }

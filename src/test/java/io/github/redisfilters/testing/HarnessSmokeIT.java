@@ -11,18 +11,22 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 @ParameterizedClass
 @EnumSource(ContainerKind.class)
 class HarnessSmokeIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     @Parameter
     ContainerKind kind;
 
     @Test
     void containerServesAServletAndRedisAnswers() {
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer app = kind.start(ctx -> ctx.addServlet("hello", new HttpServlet() {
+        RedisProcess redis = REDIS.process();
+        try (ServletContainer app = kind.start(ctx -> ctx.addServlet("hello", new HttpServlet() {
                  @Override
                  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                      resp.getWriter().print("hello " + req.getServletPath());
