@@ -43,6 +43,7 @@ public final class SharedRedisClient {
     private static final long TRYAGAIN_MAX_PAUSE_MILLIS = 50;
 
     private final RedisSettings settings;
+    private final String target;
     private final CircuitBreaker breaker;
     private final boolean owned;
     private final Function<RedisSettings, UnifiedJedis> factory;
@@ -55,8 +56,8 @@ public final class SharedRedisClient {
         this.owned = external == null;
         this.jedis = external;
         this.factory = factory;
-        this.breaker = new CircuitBreaker(external == null ? settings.describeTarget() : "application-supplied client",
-                settings.failureThreshold(), settings.retryInterval().toNanos(), nanoTime);
+        this.target = external == null ? settings.describeTarget() : ClientTarget.describe(external);
+        this.breaker = new CircuitBreaker(target, settings.failureThreshold(), settings.retryInterval().toNanos(), nanoTime);
     }
 
     /** A standalone client not registered in any context (tests, benchmarks, application code). */
@@ -255,6 +256,14 @@ public final class SharedRedisClient {
         return settings;
     }
 
+    /**
+     * The Redis this client talks to, without secrets, for logs and status pages: the settings'
+     * target, or for an application-supplied client what that client itself is connected to.
+     */
+    public String target() {
+        return target;
+    }
+
     public CircuitBreaker breaker() {
         return breaker;
     }
@@ -264,7 +273,7 @@ public final class SharedRedisClient {
         Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
         UnifiedJedis j = jedis;
         if (j instanceof RedisClient rc) {
-            out.put(settings.describeTarget(), stats(rc.getPool().getNumActive(), rc.getPool().getNumIdle(),
+            out.put(target, stats(rc.getPool().getNumActive(), rc.getPool().getNumIdle(),
                     rc.getPool().getNumWaiters()));
         } else if (j instanceof RedisClusterClient cc) {
             for (Map.Entry<String, ConnectionPool> e : cc.getClusterNodes().entrySet()) {
@@ -316,7 +325,7 @@ public final class SharedRedisClient {
             if (c == null) {
                 c = create(settings);
                 clients.put(id, c);
-                LOG.info("Redis client for {} created", settings);
+                LOG.info("Redis client for {} created ({})", c.target(), settings);
             }
             refs.merge(c, 1, Integer::sum);
             return c;
@@ -335,7 +344,7 @@ public final class SharedRedisClient {
             refs.remove(c);
             clients.values().remove(c);
             c.close();
-            LOG.info("Redis client for {} closed", c.settings.describeTarget());
+            LOG.info("Redis client for {} closed", c.target());
             return true;
         }
 

@@ -355,16 +355,34 @@ public final class InitParams {
     }
 
     private static String suggestion(String name, Collection<String> known) {
+        String best = nearest(name, known);
+        return best == null || distance(name.toLowerCase(Locale.ROOT), best.toLowerCase(Locale.ROOT)) > TYPO_DISTANCE
+                ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    /** Edits (case ignored) up to which an unknown name is taken for a misspelling of a known one. */
+    public static final int TYPO_DISTANCE = 2;
+
+    /**
+     * The known name closest to {@code name} (edit distance, case ignored; ties go to the
+     * alphabetically first), or null when {@code known} is empty.
+     */
+    public static String nearest(String name, Collection<String> known) {
         String best = null;
-        int bestDistance = 3;
-        for (String k : known) {
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : new TreeSet<>(known)) {
             int d = distance(name.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = k;
             }
         }
-        return best == null ? "" : " (did you mean '" + best + "'?)";
+        return best;
+    }
+
+    /** True when {@code name} is at most {@link #TYPO_DISTANCE} edits (case ignored) from {@code known}. */
+    public static boolean isTypoOf(String name, String known) {
+        return distance(name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT)) <= TYPO_DISTANCE;
     }
 
     private static int distance(String a, String b) {

@@ -29,7 +29,7 @@ public class RedisFiltersStatusServlet extends HttpServlet {
             SharedRedisClient.Health h = c.ping();
             allUp &= h.up();
             ObjectNode n = clients.addObject();
-            n.put("target", c.settings().externalClient() != null ? "application-supplied client" : c.settings().describeTarget());
+            n.put("target", c.target());
             n.put("status", h.up() ? "UP" : "DOWN");
             n.put("latencyMicros", h.micros());
             n.put("breaker", c.breaker().state().name());

@@ -49,7 +49,7 @@ public final class FilterRuntime implements AutoCloseable {
         SharedRedisClient redis = SharedRedisClient.acquire(ctx, effective);
         FilterMetrics metrics = new FilterMetrics(kind, name);
         MetricsRegistry.of(ctx).register(metrics);
-        LOG.info("filter '{}' ({}) started: {}; redis={}", name, kind, config, effective.describeTarget());
+        LOG.info("filter '{}' ({}) started: {}; redis={}", name, kind, config, redis.target());
         return new FilterRuntime(ctx, redis, metrics, effective.keyPrefix());
     }
 
