@@ -75,7 +75,14 @@ public final class RedisSettings {
     private static final String FOREIGN_PARAMS_WARNED = RedisSettings.class.getName() + ".foreignParamsWarned";
 
     /** How the servers are arranged. */
-    public enum Mode { STANDALONE, SENTINEL, CLUSTER }
+    public enum Mode {
+        /** One server (or a managed endpoint) at {@code host:port}. */
+        STANDALONE,
+        /** The master that the sentinels name, followed across failovers. */
+        SENTINEL,
+        /** Redis Cluster, found from seed nodes. */
+        CLUSTER
+    }
 
     private final Mode mode;
     private final String host;
@@ -337,33 +344,57 @@ public final class RedisSettings {
         return url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
     }
 
+    /** How the servers are arranged (from the Sentinel and Cluster settings). */
     public Mode mode() { return mode; }
+    /** Host of a standalone server; default {@code localhost}. */
     public String host() { return host; }
+    /** Port of a standalone server; default 6379. */
     public int port() { return port; }
+    /** ACL user name, or null for the default user. */
     public String user() { return user; }
     /** The password; never log it. */
     public String password() { return password; }
+    /** Database index (standalone and Sentinel); default 0. */
     public int database() { return database; }
+    /** Name of the master the sentinels monitor, or null when not in Sentinel mode. */
     public String sentinelMaster() { return sentinelMaster; }
+    /** The sentinels, empty when not in Sentinel mode. */
     public List<HostAndPort> sentinelNodes() { return sentinelNodes; }
+    /** ACL user for the sentinels themselves, or null. */
     public String sentinelUser() { return sentinelUser; }
+    /** Password for the sentinels themselves, or null; never log it. */
     public String sentinelPassword() { return sentinelPassword; }
+    /** Cluster seed nodes, empty when not in Cluster mode. */
     public List<HostAndPort> clusterNodes() { return clusterNodes; }
+    /** Whether connections use TLS; default false ({@code rediss://} turns it on). */
     public boolean tls() { return tls; }
+    /** Trust store file for the server certificate, or null for the JVM default. */
     public String trustStore() { return trustStore; }
+    /** Password of the trust store, or null; never log it. */
     public String trustStorePassword() { return trustStorePassword; }
+    /** Type of the trust store; default {@code PKCS12}. */
     public String trustStoreType() { return trustStoreType; }
+    /** Key store with the client certificate (mutual TLS), or null. */
     public String keyStore() { return keyStore; }
+    /** Password of the key store, or null; never log it. */
     public String keyStorePassword() { return keyStorePassword; }
+    /** Type of the key store; default {@code PKCS12}. */
     public String keyStoreType() { return keyStoreType; }
+    /** Whether the server certificate must match the host name; default true. */
     public boolean verifyHostname() { return verifyHostname; }
     /** Maximum pooled connections (per node on Cluster); default 64. */
     public int poolSize() { return poolSize; }
+    /** Longest wait for a free pooled connection; default 200 ms. */
     public Duration poolMaxWait() { return poolMaxWait; }
+    /** Connect (and TLS handshake) timeout; default 1 s. */
     public Duration connectTimeout() { return connectTimeout; }
+    /** Per-command read timeout; default 1 s. */
     public Duration socketTimeout() { return socketTimeout; }
+    /** {@code CLIENT SETNAME} value of every connection; default {@code redis-servlet-filters}. */
     public String clientName() { return clientName; }
+    /** Consecutive failures that open the circuit breaker; default 3. */
     public int failureThreshold() { return failureThreshold; }
+    /** While the breaker is open, how often one call probes Redis; default 1 s. */
     public Duration retryInterval() { return retryInterval; }
     /** Prefix of every key; default {@code rsf:}. */
     public String keyPrefix() { return keyPrefix; }
@@ -510,11 +541,13 @@ public final class RedisSettings {
             return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
 
+        /** Host of a standalone server. */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
+        /** Port of a standalone server, 1 to 65535. */
         public Builder port(int port) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be in 1..65535 but was " + port);
@@ -529,6 +562,7 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Password (of the ACL user, or of the default user). */
         public Builder password(String password) {
             this.password = password;
             return this;
@@ -549,16 +583,19 @@ public final class RedisSettings {
             return this;
         }
 
+        /** The sentinels to ask for the master. */
         public Builder sentinelNodes(List<HostAndPort> nodes) {
             this.sentinelNodes = List.copyOf(nodes);
             return this;
         }
 
+        /** ACL user for the sentinels themselves. */
         public Builder sentinelUser(String user) {
             this.sentinelUser = user;
             return this;
         }
 
+        /** Password for the sentinels themselves. */
         public Builder sentinelPassword(String password) {
             this.sentinelPassword = password;
             return this;
@@ -570,6 +607,7 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Turns TLS on or off (a {@code rediss://} URL turns it on). */
         public Builder tls(boolean tls) {
             this.tls = tls;
             return this;
@@ -582,6 +620,7 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Type of the trust store; default {@code PKCS12}. */
         public Builder trustStoreType(String type) {
             this.trustStoreType = Objects.requireNonNull(type);
             return this;
@@ -594,11 +633,13 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Type of the key store; default {@code PKCS12}. */
         public Builder keyStoreType(String type) {
             this.keyStoreType = Objects.requireNonNull(type);
             return this;
         }
 
+        /** Whether the server certificate must match the host name; default true. */
         public Builder verifyHostname(boolean verify) {
             this.verifyHostname = verify;
             return this;
@@ -613,21 +654,25 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Longest wait for a free pooled connection before the filter's failure mode applies, 0 to 1 h; default 200 ms. */
         public Builder poolMaxWait(Duration wait) {
             this.poolMaxWait = Durations.check("redisPoolMaxWait", wait, Duration.ZERO, MAX_WAIT);
             return this;
         }
 
+        /** Connect (and TLS handshake) timeout, 1 ms to 1 h; default 1 s. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Durations.check("redisConnectTimeout", timeout, Duration.ofMillis(1), MAX_WAIT);
             return this;
         }
 
+        /** Per-command read timeout, 1 ms to 1 h; default 1 s. */
         public Builder socketTimeout(Duration timeout) {
             this.socketTimeout = Durations.check("redisSocketTimeout", timeout, Duration.ofMillis(1), MAX_WAIT);
             return this;
         }
 
+        /** {@code CLIENT SETNAME} value, non-empty without spaces; default {@code redis-servlet-filters}. */
         public Builder clientName(String name) {
             if (name == null || name.isBlank() || name.chars().anyMatch(c -> c <= ' ')) {
                 throw new IllegalArgumentException("redisClientName must be non-empty without spaces but was '" + name + "'");
@@ -645,6 +690,7 @@ public final class RedisSettings {
             return this;
         }
 
+        /** While the breaker is open, how often one call probes Redis, 10 ms to 1 h; default 1 s. */
         public Builder retryInterval(Duration interval) {
             this.retryInterval = Durations.check("redisRetryInterval", interval, Duration.ofMillis(10), MAX_WAIT);
             return this;
@@ -665,6 +711,12 @@ public final class RedisSettings {
             return this;
         }
 
+        /**
+         * Checks the settings together (Sentinel needs nodes and a master, Cluster has no
+         * database, a key store needs TLS) and builds them.
+         *
+         * @throws IllegalArgumentException naming the conflicting settings
+         */
         public RedisSettings build() {
             if (sentinelMaster != null && sentinelNodes.isEmpty()) {
                 throw new IllegalArgumentException("redisSentinelMaster is set but redisSentinelNodes is empty: list the sentinels as host:port");

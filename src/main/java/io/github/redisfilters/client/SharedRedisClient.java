@@ -45,6 +45,7 @@ public final class SharedRedisClient {
     private final RedisSettings settings;
     private final String target;
     private final CircuitBreaker breaker;
+    private final PersistenceWatch persistence;
     private final boolean owned;
     private final Function<RedisSettings, UnifiedJedis> factory;
     private volatile UnifiedJedis jedis;
@@ -58,6 +59,7 @@ public final class SharedRedisClient {
         this.factory = factory;
         this.target = external == null ? settings.describeTarget() : ClientTarget.describe(external);
         this.breaker = new CircuitBreaker(target, settings.failureThreshold(), settings.retryInterval().toNanos(), nanoTime);
+        this.persistence = new PersistenceWatch(this, nanoTime);
     }
 
     /** A standalone client not registered in any context (tests, benchmarks, application code). */
@@ -252,6 +254,7 @@ public final class SharedRedisClient {
         return j;
     }
 
+    /** The settings the client was built from (for an application-supplied client: its key prefix and breaker settings only). */
     public RedisSettings settings() {
         return settings;
     }
@@ -264,8 +267,14 @@ public final class SharedRedisClient {
         return target;
     }
 
+    /** The circuit breaker guarding every call of this client. */
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** Whether this Redis keeps data across restarts (checked only for filters that ask). */
+    public PersistenceWatch persistence() {
+        return persistence;
     }
 
     /** Connection-pool figures (active, idle, waiting) per node; empty before the first call. */
@@ -310,6 +319,7 @@ public final class SharedRedisClient {
         }
     }
 
+    /** Whether {@link #close()} ran. */
     public boolean isClosed() {
         return closed;
     }

@@ -80,10 +80,12 @@ public final class InitParams {
         return values.keySet();
     }
 
+    /** The trimmed value, {@code def} when absent or blank. */
     public String string(String name, String def) {
         return values.getOrDefault(name, def);
     }
 
+    /** An integer from {@code min} to {@code max}, {@code def} when absent (prefer {@link #apply} with {@link #INTEGER}). */
     public int integer(String name, int def, int min, int max) throws ConfigException {
         String expected = "an integer from " + min + " to " + max;
         return get(name, def, expected, s -> {
@@ -95,6 +97,7 @@ public final class InitParams {
         });
     }
 
+    /** A long from {@code min} to {@code max}, {@code def} when absent (prefer {@link #apply} with {@link #LONG}). */
     public long longValue(String name, long def, long min, long max) throws ConfigException {
         String expected = "an integer from " + min + " to " + max;
         return get(name, def, expected, s -> {
