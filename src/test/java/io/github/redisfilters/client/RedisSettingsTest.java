@@ -84,6 +84,24 @@ class RedisSettingsTest {
     }
 
     @Test
+    void misspeltRedisContextParamsFailOthersAreLeftAlone() throws Exception {
+        jakarta.servlet.ServletContext ctx = org.mockito.Mockito.mock(jakarta.servlet.ServletContext.class);
+        org.mockito.Mockito.when(ctx.getInitParameterNames()).thenAnswer(i -> java.util.Collections.enumeration(
+                java.util.List.of("redisPoolSzie", "contextConfigLocation")));
+        assertThatThrownBy(() -> RedisSettings.checkContextParams(ctx)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("context-param 'redisPoolSzie' is not a redis-servlet-filters parameter"
+                        + " (did you mean 'redisPoolSize'?)");
+        for (String typo : new String[] {"redisURL", "RedisUrl", "redisSocketTimout", "redisClusterNode"}) {
+            org.mockito.Mockito.when(ctx.getInitParameterNames()).thenAnswer(i -> java.util.Collections.enumeration(
+                    java.util.List.of(typo)));
+            assertThatThrownBy(() -> RedisSettings.checkContextParams(ctx)).as(typo).isInstanceOf(ConfigException.class);
+        }
+        org.mockito.Mockito.when(ctx.getInitParameterNames()).thenAnswer(i -> java.util.Collections.enumeration(
+                java.util.List.of("redisHostForReports", "redisUrl", "keyPrefix", "spring.profiles")));
+        RedisSettings.checkContextParams(ctx); // someone else's redis* name: a warning, not a failure
+    }
+
+    @Test
     void urlCarriesAclUserPasswordDatabaseAndTls() {
         RedisSettings s = RedisSettings.builder().url("rediss://app%40corp:p%3Ass@redis.example:6380/3").build();
         assertThat(s.tls()).isTrue();
