@@ -28,11 +28,8 @@ public final class SampleServer {
     }
 
     public static void main(String[] args) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
+        Server server = ContainerKind.jettyServer();
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/sample");
         webapp.setBaseResourceAsPath(Files.createTempDirectory("sample-webapp"));
