@@ -68,7 +68,7 @@ public final class RedisSettings {
             "redisTrustStorePassword", "redisTrustStoreType", "redisKeyStore", "redisKeyStorePassword",
             "redisKeyStoreType", "redisVerifyHostname", "redisPoolSize", "redisPoolMaxWait",
             "redisConnectTimeout", "redisSocketTimeout", "redisClientName", "redisFailureThreshold",
-            "redisRetryInterval", "keyPrefix");
+            "redisRetryInterval", "keyPrefix", RequestBatch.PARAMETER);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSettings.class);
     /** Context attribute set once the foreign {@code redis*} context-params have been reported. */
