@@ -44,7 +44,9 @@ import java.util.function.Consumer;
  *     <td>{@code client}</td></tr>
  * </table>
  * {@code <kind>} is {@code cache}, {@code ratelimit}, {@code jwt} or {@code session}; the counters
- * are those of the README's Observability section; {@code client} is the client's target without secrets.
+ * are those of the README's Observability section, except that a counter whose name ends in a
+ * suffix Prometheus reserves gets {@code .events} appended (the session's {@code created} is
+ * {@code redisfilters.session.created.events}); {@code client} is the client's target without secrets.
  */
 public final class RedisFiltersMeterBinder implements MeterBinder, AutoCloseable {
     private static final String PREFIX = "redisfilters.";
@@ -72,6 +74,21 @@ public final class RedisFiltersMeterBinder implements MeterBinder, AutoCloseable
             b.removeAll();
         }
         bindings.clear();
+    }
+
+    /**
+     * A counter's name as a meter name part. Prometheus reserves some suffixes for series of its
+     * own ({@code _created}, {@code _total}, {@code _count}, {@code _sum}, {@code _bucket},
+     * {@code _info}), and Micrometer strips them: the session filter's {@code created} would
+     * become {@code redisfilters_session_total}. Such names get {@code .events} appended
+     * ({@code redisfilters_session_created_events_total}).
+     */
+    static String meterName(String counter) {
+        String last = counter.substring(counter.lastIndexOf('.') + 1);
+        return switch (last) {
+            case "created", "total", "count", "sum", "bucket", "info" -> counter + ".events";
+            default -> counter;
+        };
     }
 
     /** The meters of one registry, kept in step with the application's filters and clients. */
@@ -102,11 +119,11 @@ public final class RedisFiltersMeterBinder implements MeterBinder, AutoCloseable
             }
             String rule = m.ruleOf(name);
             Tags tags = Tags.of("filter", m.filterName());
-            String meter = PREFIX + m.kind() + "." + m.baseOf(name);
+            String meter = PREFIX + m.kind() + "." + meterName(m.baseOf(name));
             if (rule != null) {
                 // a separate name: Prometheus wants one set of tag keys per name
                 tags = tags.and("rule", rule);
-                meter = PREFIX + m.kind() + ".rule." + m.baseOf(name);
+                meter = PREFIX + m.kind() + ".rule." + meterName(m.baseOf(name));
             }
             list.add(FunctionCounter.builder(meter, m, f -> f.get(name)).tags(tags).register(registry));
         }

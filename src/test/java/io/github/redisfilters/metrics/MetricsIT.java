@@ -130,7 +130,7 @@ class MetricsIT {
             s = registry.find("redisfilters.ratelimit.rule." + counter.substring(0, dot))
                     .tag("filter", filter).tag("rule", counter.substring(dot + 1));
         } else {
-            s = registry.find("redisfilters." + kind + "." + counter).tag("filter", filter);
+            s = registry.find("redisfilters." + kind + "." + RedisFiltersMeterBinder.meterName(counter)).tag("filter", filter);
         }
         assertThat(s.functionCounter()).as("meter for " + filter + " " + counter).isNotNull();
         return s.functionCounter().count();
