@@ -86,7 +86,9 @@ public class ResponseCacheFilter implements Filter {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("filter '" + filterConfig.getFilterName() + "': " + e.getMessage(), e);
         }
-        runtime = FilterRuntime.start(filterConfig, KIND, c.redisSettings(), c);
+        runtime = FilterRuntime.start(filterConfig, KIND, c.redisSettings(), c, "hits", "misses", "stale", "stale.if-error", "stores",
+                "store.skipped", "revalidated", "coalesced", "coalesce.timeouts", "bypass", "bypass.redis-down",
+                "invalidations", "invalidated", "errors", "errors.decode");
         config = c;
         metrics = runtime.metrics();
         keys = new CacheKeys(runtime.keyPrefix(), c.sortQuery(), c.ignoredQueryParameters());

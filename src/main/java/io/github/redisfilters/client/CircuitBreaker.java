@@ -19,7 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class CircuitBreaker {
     /** Breaker state. */
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        /** Calls go through. */
+        CLOSED,
+        /** Calls are refused at once until the next probe. */
+        OPEN,
+        /** One probe call is on its way; its outcome closes or re-opens the breaker. */
+        HALF_OPEN
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
 

@@ -45,10 +45,12 @@ public final class LuaScript {
         return new LuaScript(name, source);
     }
 
+    /** The script's resource name, for logs. */
     public String name() {
         return name;
     }
 
+    /** The Lua source, sent with {@code EVAL} after {@code NOSCRIPT}. */
     public String source() {
         return source;
     }

@@ -1,11 +1,9 @@
 package io.github.redisfilters.client;
 
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.InitParams;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import java.util.Map;
 
 /**
  * Optional listener that creates the shared Redis client when the web application starts
@@ -22,8 +20,7 @@ public class RedisFiltersListener implements ServletContextListener {
         ServletContext ctx = event.getServletContext();
         RedisSettings settings;
         try {
-            settings = RedisSettings.resolve(InitParams.of("listener RedisFiltersListener", Map.of(),
-                    RedisSettings.PARAMETER_NAMES), ctx::getInitParameter, System::getenv);
+            settings = RedisSettings.forContext(ctx, "listener RedisFiltersListener");
         } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -3,6 +3,8 @@ package io.github.redisfilters.client;
 import io.github.redisfilters.config.ConfigException;
 import io.github.redisfilters.config.Durations;
 import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.config.InitParams.Form;
+import jakarta.servlet.ServletContext;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -15,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -22,10 +26,13 @@ import redis.clients.jedis.UnifiedJedis;
  * How to reach Redis: one immutable value shared by every filter of a web application.
  *
  * <p>Sources, highest first: the builder (programmatic) &gt; the filter's init-param &gt; the
- * web application's context-param &gt; the environment ({@code REDIS_URL}, else
- * {@code REDIS_HOST}/{@code REDIS_PORT}/{@code REDIS_PASSWORD}) &gt; {@code redis://localhost:6379}.
- * Each parameter is resolved on its own, so a context-param URL can be combined with a per-filter
- * {@code keyPrefix}.
+ * web application's context-param &gt; the environment &gt; {@code redis://localhost:6379}. Every
+ * {@code redis*} parameter has an environment variable named by {@link #environmentName}
+ * ({@code REDIS_URL}, {@code REDIS_PASSWORD}, {@code REDIS_SENTINEL_NODES}, …); without a URL from
+ * any source, {@code REDIS_HOST} and {@code REDIS_PORT} name the server. Each parameter is resolved
+ * on its own, so a context-param URL can be combined with a per-filter {@code keyPrefix}, and a
+ * password can stay in the environment while the rest is in {@code web.xml}. Context-params that
+ * look like misspelt {@code redis*} parameters stop the start ({@link #checkContextParams}).
  *
  * <table>
  * <caption>Parameters (context-param or filter init-param)</caption>
@@ -63,8 +70,19 @@ public final class RedisSettings {
             "redisConnectTimeout", "redisSocketTimeout", "redisClientName", "redisFailureThreshold",
             "redisRetryInterval", "keyPrefix", RequestBatch.PARAMETER);
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSettings.class);
+    /** Context attribute set once the foreign {@code redis*} context-params have been reported. */
+    private static final String FOREIGN_PARAMS_WARNED = RedisSettings.class.getName() + ".foreignParamsWarned";
+
     /** How the servers are arranged. */
-    public enum Mode { STANDALONE, SENTINEL, CLUSTER }
+    public enum Mode {
+        /** One server (or a managed endpoint) at {@code host:port}. */
+        STANDALONE,
+        /** The master that the sentinels name, followed across failovers. */
+        SENTINEL,
+        /** Redis Cluster, found from seed nodes. */
+        CLUSTER
+    }
 
     private final Mode mode;
     private final String host;
@@ -141,34 +159,55 @@ public final class RedisSettings {
     public static RedisSettings resolve(InitParams params, Function<String, String> context,
             Function<String, String> env) throws ConfigException {
         Map<String, String> merged = new LinkedHashMap<>();
+        Map<String, String> fromEnvironment = new LinkedHashMap<>();
         for (String name : PARAMETER_NAMES) {
             String v = params.raw(name).orElse(null);
             if (v == null && context != null) {
-                v = context.apply(name);
+                v = nonBlank(context.apply(name));
             }
-            if (v != null && !v.isBlank()) {
+            if (v == null && env != null && name.startsWith("redis")) {
+                v = nonBlank(env.apply(environmentName(name)));
+                if (v != null) {
+                    fromEnvironment.put(name, environmentName(name));
+                }
+            }
+            if (v != null) {
                 merged.put(name, v);
             }
         }
-        InitParams p = InitParams.of(params.component(), merged, PARAMETER_NAMES);
+        try {
+            return read(InitParams.of(params.component(), merged, PARAMETER_NAMES), env);
+        } catch (ConfigException e) {
+            // name the variable to fix: an operator looks for redisPoolSize in web.xml, not in the environment
+            for (Map.Entry<String, String> v : fromEnvironment.entrySet()) {
+                if (e.getMessage().contains("parameter '" + v.getKey() + "'")) {
+                    throw new ConfigException(e.getMessage() + " (set by the environment variable " + v.getValue() + ")", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The environment variable that supplies a {@code redis*} parameter when neither an init-param
+     * nor a context-param does: {@code REDIS_} and the rest of the name in upper snake case
+     * ({@code redisUrl} &rarr; {@code REDIS_URL}, {@code redisSentinelNodes} &rarr;
+     * {@code REDIS_SENTINEL_NODES}).
+     */
+    public static String environmentName(String parameter) {
+        return parameter.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static RedisSettings read(InitParams p, Function<String, String> env) throws ConfigException {
         Builder b = builder();
         String url = p.raw("redisUrl").orElse(null);
-        if (url == null && env != null) {
-            url = nonBlank(env.apply("REDIS_URL"));
-            if (url == null && nonBlank(env.apply("REDIS_HOST")) != null) {
-                String h = env.apply("REDIS_HOST").trim();
-                String portText = nonBlank(env.apply("REDIS_PORT"));
-                int envPort;
-                try {
-                    envPort = portText == null ? 6379 : Integer.parseInt(portText);
-                } catch (NumberFormatException e) {
-                    throw ConfigException.invalid("environment", "REDIS_PORT", portText, "a port number");
-                }
-                b.host(h).port(envPort);
-                String pw = nonBlank(env.apply("REDIS_PASSWORD"));
-                if (pw != null) {
-                    b.password(pw);
-                }
+        if (url == null && env != null && nonBlank(env.apply("REDIS_HOST")) != null) {
+            // the older REDIS_HOST / REDIS_PORT pair, used only when no URL is given anywhere
+            String portText = nonBlank(env.apply("REDIS_PORT"));
+            try {
+                b.host(env.apply("REDIS_HOST").trim()).port(portText == null ? 6379 : Integer.parseInt(portText));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid("environment", "REDIS_PORT", portText, "a port number from 1 to 65535");
             }
         }
         if (url != null) {
@@ -179,34 +218,29 @@ public final class RedisSettings {
                         "redis://[user[:password]@]host[:port][/db] or rediss://… (" + e.getMessage() + ")");
             }
         }
-        p.raw("redisUser").ifPresent(b::user);
-        p.raw("redisPassword").ifPresent(b::password);
-        if (p.raw("redisDatabase").isPresent()) {
-            b.database(p.integer("redisDatabase", 0, 0, 1_000_000));
-        }
-        p.raw("redisSentinelMaster").ifPresent(b::sentinelMaster);
-        b.sentinelNodes(p.get("redisSentinelNodes", List.of(), "a comma-separated list of host:port",
-                RedisSettings::hostsAndPorts));
-        p.raw("redisSentinelUser").ifPresent(b::sentinelUser);
-        p.raw("redisSentinelPassword").ifPresent(b::sentinelPassword);
-        b.clusterNodes(p.get("redisClusterNodes", List.of(), "a comma-separated list of host:port",
-                RedisSettings::hostsAndPorts));
-        if (p.raw("redisTls").isPresent()) {
-            b.tls(p.bool("redisTls", false));
-        }
-        p.raw("redisTrustStore").ifPresent(v -> b.trustStore(v, p.string("redisTrustStorePassword", null)));
-        p.raw("redisTrustStoreType").ifPresent(b::trustStoreType);
-        p.raw("redisKeyStore").ifPresent(v -> b.keyStore(v, p.string("redisKeyStorePassword", null)));
-        p.raw("redisKeyStoreType").ifPresent(b::keyStoreType);
-        b.verifyHostname(p.bool("redisVerifyHostname", true));
-        b.poolSize(p.integer("redisPoolSize", b.poolSize, 1, 10_000));
-        b.poolMaxWait(p.duration("redisPoolMaxWait", b.poolMaxWait, Duration.ZERO, MAX_WAIT));
-        b.connectTimeout(p.duration("redisConnectTimeout", b.connectTimeout, Duration.ofMillis(1), MAX_WAIT));
-        b.socketTimeout(p.duration("redisSocketTimeout", b.socketTimeout, Duration.ofMillis(1), MAX_WAIT));
-        b.clientName(p.string("redisClientName", b.clientName));
-        b.failureThreshold(p.integer("redisFailureThreshold", b.failureThreshold, 1, 1000));
-        b.retryInterval(p.duration("redisRetryInterval", b.retryInterval, Duration.ofMillis(10), MAX_WAIT));
-        b.keyPrefix(p.string("keyPrefix", b.keyPrefix));
+        Form<List<HostAndPort>> hosts = Form.of("a comma-separated list of host:port", RedisSettings::hostsAndPorts);
+        p.apply("redisUser", InitParams.STRING, b::user)
+                .apply("redisPassword", InitParams.STRING, b::password)
+                .apply("redisDatabase", InitParams.INTEGER, b::database)
+                .apply("redisSentinelMaster", InitParams.STRING, b::sentinelMaster)
+                .apply("redisSentinelNodes", hosts, b::sentinelNodes)
+                .apply("redisSentinelUser", InitParams.STRING, b::sentinelUser)
+                .apply("redisSentinelPassword", InitParams.STRING, b::sentinelPassword)
+                .apply("redisClusterNodes", hosts, b::clusterNodes)
+                .apply("redisTls", InitParams.BOOLEAN, b::tls)
+                .apply("redisTrustStore", InitParams.STRING, v -> b.trustStore(v, p.string("redisTrustStorePassword", null)))
+                .apply("redisTrustStoreType", InitParams.STRING, b::trustStoreType)
+                .apply("redisKeyStore", InitParams.STRING, v -> b.keyStore(v, p.string("redisKeyStorePassword", null)))
+                .apply("redisKeyStoreType", InitParams.STRING, b::keyStoreType)
+                .apply("redisVerifyHostname", InitParams.BOOLEAN, b::verifyHostname)
+                .apply("redisPoolSize", InitParams.INTEGER, b::poolSize)
+                .apply("redisPoolMaxWait", InitParams.DURATION, b::poolMaxWait)
+                .apply("redisConnectTimeout", InitParams.DURATION, b::connectTimeout)
+                .apply("redisSocketTimeout", InitParams.DURATION, b::socketTimeout)
+                .apply("redisClientName", InitParams.STRING, b::clientName)
+                .apply("redisFailureThreshold", InitParams.INTEGER, b::failureThreshold)
+                .apply("redisRetryInterval", InitParams.DURATION, b::retryInterval)
+                .apply("keyPrefix", InitParams.STRING, b::keyPrefix);
         return p.validate(b::build);
     }
 
@@ -216,7 +250,8 @@ public final class RedisSettings {
      */
     public static RedisSettings forFilter(jakarta.servlet.FilterConfig filterConfig, InitParams params)
             throws ConfigException {
-        jakarta.servlet.ServletContext ctx = filterConfig.getServletContext();
+        ServletContext ctx = filterConfig.getServletContext();
+        checkContextParams(ctx);
         return resolve(params, ctx::getInitParameter, System::getenv);
     }
 
@@ -224,8 +259,41 @@ public final class RedisSettings {
      * Resolves the settings from context-params and the environment only, for filters built in
      * code without explicit settings.
      */
-    public static RedisSettings forContext(jakarta.servlet.ServletContext ctx, String component) throws ConfigException {
+    public static RedisSettings forContext(ServletContext ctx, String component) throws ConfigException {
+        checkContextParams(ctx);
         return resolve(InitParams.of(component, Map.of(), PARAMETER_NAMES), ctx::getInitParameter, System::getenv);
+    }
+
+    /**
+     * Checks the context-params whose names start with {@code redis} (any case). A name within
+     * {@link InitParams#TYPO_DISTANCE} edits of a known parameter ({@code redisPoolSzie},
+     * {@code redisURL}) is a misspelling that would otherwise be silently ignored: it fails with a
+     * {@link ConfigException} naming the parameter meant. Any other {@code redis*} name may belong
+     * to the application or another library (an application's own {@code redisHost}, say), so it
+     * only gets one WARN per application naming the nearest known parameter.
+     */
+    public static void checkContextParams(ServletContext ctx) throws ConfigException {
+        java.util.Enumeration<String> names = ctx.getInitParameterNames();
+        List<String> foreign = new ArrayList<>();
+        while (names != null && names.hasMoreElements()) {
+            String n = names.nextElement();
+            if (!n.regionMatches(true, 0, "redis", 0, 5) || PARAMETER_NAMES.contains(n)) {
+                continue;
+            }
+            String nearest = InitParams.nearest(n, PARAMETER_NAMES);
+            if (InitParams.isTypoOf(n, nearest)) {
+                throw new ConfigException("context-param '" + n + "' is not a redis-servlet-filters parameter"
+                        + " (did you mean '" + nearest + "'?); known parameters are " + new java.util.TreeSet<>(PARAMETER_NAMES));
+            }
+            foreign.add(n);
+        }
+        if (!foreign.isEmpty() && ctx.getAttribute(FOREIGN_PARAMS_WARNED) == null) {
+            ctx.setAttribute(FOREIGN_PARAMS_WARNED, Boolean.TRUE);
+            for (String n : foreign) {
+                LOG.warn("context-param '{}' is not a redis-servlet-filters parameter and is ignored by the filters"
+                        + " (nearest known parameter: '{}')", n, InitParams.nearest(n, PARAMETER_NAMES));
+            }
+        }
     }
 
     private static List<HostAndPort> hostsAndPorts(String text) {
@@ -276,33 +344,57 @@ public final class RedisSettings {
         return url.substring(0, scheme + 3) + "***@" + url.substring(at + 1);
     }
 
+    /** How the servers are arranged (from the Sentinel and Cluster settings). */
     public Mode mode() { return mode; }
+    /** Host of a standalone server; default {@code localhost}. */
     public String host() { return host; }
+    /** Port of a standalone server; default 6379. */
     public int port() { return port; }
+    /** ACL user name, or null for the default user. */
     public String user() { return user; }
     /** The password; never log it. */
     public String password() { return password; }
+    /** Database index (standalone and Sentinel); default 0. */
     public int database() { return database; }
+    /** Name of the master the sentinels monitor, or null when not in Sentinel mode. */
     public String sentinelMaster() { return sentinelMaster; }
+    /** The sentinels, empty when not in Sentinel mode. */
     public List<HostAndPort> sentinelNodes() { return sentinelNodes; }
+    /** ACL user for the sentinels themselves, or null. */
     public String sentinelUser() { return sentinelUser; }
+    /** Password for the sentinels themselves, or null; never log it. */
     public String sentinelPassword() { return sentinelPassword; }
+    /** Cluster seed nodes, empty when not in Cluster mode. */
     public List<HostAndPort> clusterNodes() { return clusterNodes; }
+    /** Whether connections use TLS; default false ({@code rediss://} turns it on). */
     public boolean tls() { return tls; }
+    /** Trust store file for the server certificate, or null for the JVM default. */
     public String trustStore() { return trustStore; }
+    /** Password of the trust store, or null; never log it. */
     public String trustStorePassword() { return trustStorePassword; }
+    /** Type of the trust store; default {@code PKCS12}. */
     public String trustStoreType() { return trustStoreType; }
+    /** Key store with the client certificate (mutual TLS), or null. */
     public String keyStore() { return keyStore; }
+    /** Password of the key store, or null; never log it. */
     public String keyStorePassword() { return keyStorePassword; }
+    /** Type of the key store; default {@code PKCS12}. */
     public String keyStoreType() { return keyStoreType; }
+    /** Whether the server certificate must match the host name; default true. */
     public boolean verifyHostname() { return verifyHostname; }
     /** Maximum pooled connections (per node on Cluster); default 64. */
     public int poolSize() { return poolSize; }
+    /** Longest wait for a free pooled connection; default 200 ms. */
     public Duration poolMaxWait() { return poolMaxWait; }
+    /** Connect (and TLS handshake) timeout; default 1 s. */
     public Duration connectTimeout() { return connectTimeout; }
+    /** Per-command read timeout; default 1 s. */
     public Duration socketTimeout() { return socketTimeout; }
+    /** {@code CLIENT SETNAME} value of every connection; default {@code redis-servlet-filters}. */
     public String clientName() { return clientName; }
+    /** Consecutive failures that open the circuit breaker; default 3. */
     public int failureThreshold() { return failureThreshold; }
+    /** While the breaker is open, how often one call probes Redis; default 1 s. */
     public Duration retryInterval() { return retryInterval; }
     /** Prefix of every key; default {@code rsf:}. */
     public String keyPrefix() { return keyPrefix; }
@@ -449,11 +541,13 @@ public final class RedisSettings {
             return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
 
+        /** Host of a standalone server. */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
+        /** Port of a standalone server, 1 to 65535. */
         public Builder port(int port) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be in 1..65535 but was " + port);
@@ -468,14 +562,16 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Password (of the ACL user, or of the default user). */
         public Builder password(String password) {
             this.password = password;
             return this;
         }
 
+        /** Database index, 0 to 1000000 (Redis' own limit is its {@code databases} setting, 16 by default). */
         public Builder database(int database) {
-            if (database < 0) {
-                throw new IllegalArgumentException("redisDatabase must not be negative but was " + database);
+            if (database < 0 || database > 1_000_000) {
+                throw new IllegalArgumentException("redisDatabase must be from 0 to 1000000 but was " + database);
             }
             this.database = database;
             return this;
@@ -487,16 +583,19 @@ public final class RedisSettings {
             return this;
         }
 
+        /** The sentinels to ask for the master. */
         public Builder sentinelNodes(List<HostAndPort> nodes) {
             this.sentinelNodes = List.copyOf(nodes);
             return this;
         }
 
+        /** ACL user for the sentinels themselves. */
         public Builder sentinelUser(String user) {
             this.sentinelUser = user;
             return this;
         }
 
+        /** Password for the sentinels themselves. */
         public Builder sentinelPassword(String password) {
             this.sentinelPassword = password;
             return this;
@@ -508,6 +607,7 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Turns TLS on or off (a {@code rediss://} URL turns it on). */
         public Builder tls(boolean tls) {
             this.tls = tls;
             return this;
@@ -520,6 +620,7 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Type of the trust store; default {@code PKCS12}. */
         public Builder trustStoreType(String type) {
             this.trustStoreType = Objects.requireNonNull(type);
             return this;
@@ -532,39 +633,46 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Type of the key store; default {@code PKCS12}. */
         public Builder keyStoreType(String type) {
             this.keyStoreType = Objects.requireNonNull(type);
             return this;
         }
 
+        /** Whether the server certificate must match the host name; default true. */
         public Builder verifyHostname(boolean verify) {
             this.verifyHostname = verify;
             return this;
         }
 
+        /** Maximum connections (per node on Cluster), 1 to 10000; default 64. */
         public Builder poolSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("redisPoolSize must be at least 1 but was " + size);
+            if (size < 1 || size > 10_000) {
+                throw new IllegalArgumentException("redisPoolSize must be from 1 to 10000 but was " + size);
             }
             this.poolSize = size;
             return this;
         }
 
+        /** Longest wait for a free pooled connection before the filter's failure mode applies, 0 to 1 h; default 200 ms. */
         public Builder poolMaxWait(Duration wait) {
             this.poolMaxWait = Durations.check("redisPoolMaxWait", wait, Duration.ZERO, MAX_WAIT);
             return this;
         }
 
+        /** Connect (and TLS handshake) timeout, 1 ms to 1 h; default 1 s. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Durations.check("redisConnectTimeout", timeout, Duration.ofMillis(1), MAX_WAIT);
             return this;
         }
 
+        /** Per-command read timeout, 1 ms to 1 h; default 1 s. */
         public Builder socketTimeout(Duration timeout) {
             this.socketTimeout = Durations.check("redisSocketTimeout", timeout, Duration.ofMillis(1), MAX_WAIT);
             return this;
         }
 
+        /** {@code CLIENT SETNAME} value, non-empty without spaces; default {@code redis-servlet-filters}. */
         public Builder clientName(String name) {
             if (name == null || name.isBlank() || name.chars().anyMatch(c -> c <= ' ')) {
                 throw new IllegalArgumentException("redisClientName must be non-empty without spaces but was '" + name + "'");
@@ -573,16 +681,18 @@ public final class RedisSettings {
             return this;
         }
 
+        /** Consecutive failures that open the circuit breaker, 1 to 1000; default 3. */
         public Builder failureThreshold(int failures) {
-            if (failures < 1) {
-                throw new IllegalArgumentException("redisFailureThreshold must be at least 1 but was " + failures);
+            if (failures < 1 || failures > 1000) {
+                throw new IllegalArgumentException("redisFailureThreshold must be from 1 to 1000 but was " + failures);
             }
             this.failureThreshold = failures;
             return this;
         }
 
+        /** While the breaker is open, how often one call probes Redis, 10 ms to 1 h; default 1 s. */
         public Builder retryInterval(Duration interval) {
-            this.retryInterval = Durations.check("redisRetryInterval", interval, Duration.ofMillis(1), MAX_WAIT);
+            this.retryInterval = Durations.check("redisRetryInterval", interval, Duration.ofMillis(10), MAX_WAIT);
             return this;
         }
 
@@ -601,6 +711,12 @@ public final class RedisSettings {
             return this;
         }
 
+        /**
+         * Checks the settings together (Sentinel needs nodes and a master, Cluster has no
+         * database, a key store needs TLS) and builds them.
+         *
+         * @throws IllegalArgumentException naming the conflicting settings
+         */
         public RedisSettings build() {
             if (sentinelMaster != null && sentinelNodes.isEmpty()) {
                 throw new IllegalArgumentException("redisSentinelMaster is set but redisSentinelNodes is empty: list the sentinels as host:port");

@@ -7,10 +7,12 @@ package io.github.redisfilters.client;
 public class RedisUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Redis could not be used, because of {@code cause}. */
     public RedisUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 
+    /** Redis could not be used, for the reason given. */
     public RedisUnavailableException(String message) {
         super(message);
     }

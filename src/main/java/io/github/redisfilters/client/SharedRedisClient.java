@@ -43,7 +43,9 @@ public final class SharedRedisClient {
     private static final long TRYAGAIN_MAX_PAUSE_MILLIS = 50;
 
     private final RedisSettings settings;
+    private final String target;
     private final CircuitBreaker breaker;
+    private final PersistenceWatch persistence;
     private final boolean owned;
     private final Function<RedisSettings, UnifiedJedis> factory;
     private volatile UnifiedJedis jedis;
@@ -56,8 +58,9 @@ public final class SharedRedisClient {
         this.owned = external == null;
         this.jedis = external;
         this.factory = factory;
-        this.breaker = new CircuitBreaker(external == null ? settings.describeTarget() : "application-supplied client",
-                settings.failureThreshold(), settings.retryInterval().toNanos(), nanoTime);
+        this.target = external == null ? settings.describeTarget() : ClientTarget.describe(external);
+        this.breaker = new CircuitBreaker(target, settings.failureThreshold(), settings.retryInterval().toNanos(), nanoTime);
+        this.persistence = new PersistenceWatch(this, nanoTime);
     }
 
     /** A standalone client not registered in any context (tests, benchmarks, application code). */
@@ -306,12 +309,27 @@ public final class SharedRedisClient {
         return j;
     }
 
+    /** The settings the client was built from (for an application-supplied client: its key prefix and breaker settings only). */
     public RedisSettings settings() {
         return settings;
     }
 
+    /**
+     * The Redis this client talks to, without secrets, for logs and status pages: the settings'
+     * target, or for an application-supplied client what that client itself is connected to.
+     */
+    public String target() {
+        return target;
+    }
+
+    /** The circuit breaker guarding every call of this client. */
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** Whether this Redis keeps data across restarts (checked only for filters that ask). */
+    public PersistenceWatch persistence() {
+        return persistence;
     }
 
     /** Connection-pool figures (active, idle, waiting) per node; empty before the first call. */
@@ -319,7 +337,7 @@ public final class SharedRedisClient {
         Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
         UnifiedJedis j = jedis;
         if (j instanceof RedisClient rc) {
-            out.put(settings.describeTarget(), stats(rc.getPool().getNumActive(), rc.getPool().getNumIdle(),
+            out.put(target, stats(rc.getPool().getNumActive(), rc.getPool().getNumIdle(),
                     rc.getPool().getNumWaiters()));
         } else if (j instanceof RedisClusterClient cc) {
             for (Map.Entry<String, ConnectionPool> e : cc.getClusterNodes().entrySet()) {
@@ -359,6 +377,7 @@ public final class SharedRedisClient {
         }
     }
 
+    /** Whether {@link #close()} ran. */
     public boolean isClosed() {
         return closed;
     }
@@ -374,7 +393,7 @@ public final class SharedRedisClient {
             if (c == null) {
                 c = create(settings);
                 clients.put(id, c);
-                LOG.info("Redis client for {} created", settings);
+                LOG.info("Redis client for {} created ({})", c.target(), settings);
             }
             refs.merge(c, 1, Integer::sum);
             return c;
@@ -393,7 +412,7 @@ public final class SharedRedisClient {
             refs.remove(c);
             clients.values().remove(c);
             c.close();
-            LOG.info("Redis client for {} closed", c.settings.describeTarget());
+            LOG.info("Redis client for {} closed", c.target());
             return true;
         }
 

@@ -10,10 +10,12 @@ import jakarta.servlet.ServletException;
 public class ConfigException extends ServletException {
     private static final long serialVersionUID = 1L;
 
+    /** An error with a message that names component, parameter, value and expected form. */
     public ConfigException(String message) {
         super(message);
     }
 
+    /** As {@link #ConfigException(String)}, keeping the underlying cause. */
     public ConfigException(String message, Throwable cause) {
         super(message, cause);
     }

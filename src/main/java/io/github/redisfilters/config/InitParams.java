@@ -80,10 +80,12 @@ public final class InitParams {
         return values.keySet();
     }
 
+    /** The trimmed value, {@code def} when absent or blank. */
     public String string(String name, String def) {
         return values.getOrDefault(name, def);
     }
 
+    /** An integer from {@code min} to {@code max}, {@code def} when absent (prefer {@link #apply} with {@link #INTEGER}). */
     public int integer(String name, int def, int min, int max) throws ConfigException {
         String expected = "an integer from " + min + " to " + max;
         return get(name, def, expected, s -> {
@@ -95,6 +97,7 @@ public final class InitParams {
         });
     }
 
+    /** A long from {@code min} to {@code max}, {@code def} when absent (prefer {@link #apply} with {@link #LONG}). */
     public long longValue(String name, long def, long min, long max) throws ConfigException {
         String expected = "an integer from " + min + " to " + max;
         return get(name, def, expected, s -> {
@@ -357,16 +360,34 @@ public final class InitParams {
     }
 
     private static String suggestion(String name, Collection<String> known) {
+        String best = nearest(name, known);
+        return best == null || distance(name.toLowerCase(Locale.ROOT), best.toLowerCase(Locale.ROOT)) > TYPO_DISTANCE
+                ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    /** Edits (case ignored) up to which an unknown name is taken for a misspelling of a known one. */
+    public static final int TYPO_DISTANCE = 2;
+
+    /**
+     * The known name closest to {@code name} (edit distance, case ignored; ties go to the
+     * alphabetically first), or null when {@code known} is empty.
+     */
+    public static String nearest(String name, Collection<String> known) {
         String best = null;
-        int bestDistance = 3;
-        for (String k : known) {
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : new TreeSet<>(known)) {
             int d = distance(name.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = k;
             }
         }
-        return best == null ? "" : " (did you mean '" + best + "'?)";
+        return best;
+    }
+
+    /** True when {@code name} is at most {@link #TYPO_DISTANCE} edits (case ignored) from {@code known}. */
+    public static boolean isTypoOf(String name, String known) {
+        return distance(name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT)) <= TYPO_DISTANCE;
     }
 
     private static int distance(String a, String b) {

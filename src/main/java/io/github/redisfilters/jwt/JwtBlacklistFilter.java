@@ -69,8 +69,10 @@ public class JwtBlacklistFilter implements Filter {
     public void init(FilterConfig filterConfig) throws ServletException {
         JwtBlacklistConfig c = config != null ? config : JwtBlacklistConfig.fromInitParams(filterConfig);
         config = c;
-        runtime = FilterRuntime.start(filterConfig, "jwt", c.redisSettings(), c);
+        runtime = FilterRuntime.start(filterConfig, "jwt", c.redisSettings(), c, "checked", "revoked", "missing", "malformed",
+                "expired", "verifier.rejected", "errors", "failed.open");
         metrics = runtime.metrics();
+        runtime.redis().persistence().watch();
         blacklist = new TokenBlacklist(runtime.redis(), runtime.keyPrefix(), c.clockSkew(), c.maxTokenLifetime(), c.clock());
         extractor = new BearerTokenExtractor(c.cookieName(), c.queryParameter(), c.maxTokenSize());
         challengePrefix = c.realm() == null ? "Bearer" : "Bearer realm=\"" + c.realm() + "\"";
@@ -139,6 +141,7 @@ public class JwtBlacklistFilter implements Filter {
                 return;
             }
             metrics.increment("checked");                               // decide and act
+            runtime.redis().persistence().checkIfDue(); // revocations must outlive a Redis restart: say when they cannot
             if (verdict != BlacklistCheck.Verdict.NOT_REVOKED) {
                 metrics.increment("revoked");
                 reject(response, 401, "invalid_token", "token revoked");

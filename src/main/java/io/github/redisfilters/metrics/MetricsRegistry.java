@@ -1,10 +1,13 @@
 package io.github.redisfilters.metrics;
 
+import io.github.redisfilters.client.SharedRedisClient;
 import jakarta.servlet.ServletContext;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
@@ -14,13 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The filters' counters of one web application, kept in a {@link ServletContext} attribute (no
- * static state). Filters register on {@code init} and unregister on {@code destroy}.
+ * The filters' counters and Redis clients of one web application, kept in a {@link ServletContext}
+ * attribute (no static state). Filters register their counters and the client they use on
+ * {@code init} and unregister both on {@code destroy}.
  *
- * <p>Each registered filter is also exposed as a JMX MBean named
+ * <p>Each registered filter is exposed as a JMX MBean named
  * {@code io.github.redisfilters:type=Filter,context=<context path>,name=<filter name>} whose
- * attributes are its counters; it is unregistered with the filter, so redeploys leave nothing
- * behind.
+ * attributes are its counters, and each client as
+ * {@code io.github.redisfilters:type=RedisClient,context=<context path>,name=<target>} whose
+ * attributes are its target, circuit-breaker state and counts, and connection-pool figures
+ * (see {@link ClientFigures}). Both are unregistered with their last user, so redeploys leave
+ * nothing behind.
  */
 public final class MetricsRegistry {
     static final String ATTRIBUTE = MetricsRegistry.class.getName();
@@ -30,8 +37,33 @@ public final class MetricsRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsRegistry.class);
 
+    /**
+     * Told about filters and clients as they come and go (a meter binder keeps its meters in step
+     * this way). Called under the registry's lock: be quick and do not call back into it.
+     */
+    public interface Listener {
+        /** A filter started. */
+        default void filterAdded(FilterMetrics metrics) {
+        }
+
+        /** A filter stopped. */
+        default void filterRemoved(FilterMetrics metrics) {
+        }
+
+        /** A filter started using a client no other filter of the application used. */
+        default void clientAdded(SharedRedisClient client) {
+        }
+
+        /** The last filter using a client stopped. */
+        default void clientRemoved(SharedRedisClient client) {
+        }
+    }
+
     private final List<FilterMetrics> metrics = new CopyOnWriteArrayList<>();
-    private final Map<FilterMetrics, ObjectName> names = new ConcurrentHashMap<>();
+    private final Map<FilterMetrics, ObjectName> filterNames = new IdentityHashMap<>();
+    private final Map<SharedRedisClient, Integer> clientUsers = new LinkedHashMap<>();
+    private final Map<SharedRedisClient, ObjectName> clientNames = new IdentityHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final String contextName;
 
     private MetricsRegistry(String contextName) {
@@ -50,28 +82,114 @@ public final class MetricsRegistry {
         }
     }
 
-    public void register(FilterMetrics m) {
+    /** Adds a filter's counters (and its MBean). */
+    public synchronized void register(FilterMetrics m) {
         metrics.add(m);
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try {
-                ObjectName name = new ObjectName(JMX_DOMAIN + ":type=Filter,context=" + ObjectName.quote(contextName)
-                        + ",name=" + ObjectName.quote(m.filterName() + (attempt == 0 ? "" : "#" + attempt)));
-                server.registerMBean(new FilterMetricsMBean(m), name);
-                names.put(m, name);
-                return;
-            } catch (InstanceAlreadyExistsException e) {
-                // the same context path on another server in this JVM: try the next suffix
-            } catch (JMException | RuntimeException e) {
-                LOG.debug("JMX registration of filter '{}' failed", m.filterName(), e);
-                return;
-            }
+        ObjectName name = registerMBean("Filter", m.filterName(), new ReadOnlyMBean(FilterMetrics.class.getName(),
+                "counters of filter '" + m.filterName() + "'", () -> filterAttributes(m)));
+        if (name != null) {
+            filterNames.put(m, name);
+        }
+        listeners.forEach(l -> l.filterAdded(m));
+    }
+
+    /** Removes a filter's counters (and its MBean). */
+    public synchronized void unregister(FilterMetrics m) {
+        if (metrics.remove(m)) {
+            unregisterMBean(filterNames.remove(m));
+            listeners.forEach(l -> l.filterRemoved(m));
         }
     }
 
-    public void unregister(FilterMetrics m) {
-        metrics.remove(m);
-        ObjectName name = names.remove(m);
+    /** Records that a filter uses {@code client}; the first user registers the client's MBean. */
+    public synchronized void registerClient(SharedRedisClient client) {
+        if (clientUsers.merge(client, 1, Integer::sum) == 1) {
+            ObjectName name = registerMBean("RedisClient", client.target(), new ReadOnlyMBean(
+                    SharedRedisClient.class.getName(), "Redis client for " + client.target(),
+                    () -> ClientFigures.of(client)));
+            if (name != null) {
+                clientNames.put(client, name);
+            }
+            listeners.forEach(l -> l.clientAdded(client));
+        }
+    }
+
+    /** Undoes one {@link #registerClient}; the last one removes the client's MBean. */
+    public synchronized void unregisterClient(SharedRedisClient client) {
+        Integer n = clientUsers.get(client);
+        if (n == null) {
+            return;
+        }
+        if (n > 1) {
+            clientUsers.put(client, n - 1);
+            return;
+        }
+        clientUsers.remove(client);
+        unregisterMBean(clientNames.remove(client));
+        listeners.forEach(l -> l.clientRemoved(client));
+    }
+
+    /**
+     * Adds a listener and tells it at once about every filter and client already registered, so
+     * it misses none whichever starts first.
+     */
+    public synchronized void addListener(Listener listener) {
+        listeners.add(listener);
+        clientUsers.keySet().forEach(listener::clientAdded);
+        metrics.forEach(listener::filterAdded);
+    }
+
+    /** Removes a listener added with {@link #addListener}. */
+    public synchronized void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The JMX name under which {@code m} is registered, or null. */
+    public synchronized ObjectName objectName(FilterMetrics m) {
+        return filterNames.get(m);
+    }
+
+    /** The JMX name under which {@code client} is registered, or null. */
+    public synchronized ObjectName objectName(SharedRedisClient client) {
+        return clientNames.get(client);
+    }
+
+    /** The counters of every running filter. */
+    public List<FilterMetrics> all() {
+        return List.copyOf(metrics);
+    }
+
+    /** Every client a running filter uses. */
+    public synchronized List<SharedRedisClient> clients() {
+        return new ArrayList<>(clientUsers.keySet());
+    }
+
+    private static Map<String, Object> filterAttributes(FilterMetrics m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", m.kind());
+        out.putAll(m.snapshot());
+        return out;
+    }
+
+    private ObjectName registerMBean(String type, String name, Object bean) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                ObjectName on = new ObjectName(JMX_DOMAIN + ":type=" + type + ",context=" + ObjectName.quote(contextName)
+                        + ",name=" + ObjectName.quote(name + (attempt == 0 ? "" : "#" + attempt)));
+                server.registerMBean(bean, on);
+                return on;
+            } catch (InstanceAlreadyExistsException e) {
+                // the same context path on another server in this JVM: try the next suffix
+            } catch (JMException | RuntimeException e) {
+                LOG.debug("JMX registration of {} '{}' failed", type, name, e);
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static void unregisterMBean(ObjectName name) {
         if (name != null) {
             try {
                 ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
@@ -79,14 +197,5 @@ public final class MetricsRegistry {
                 LOG.debug("JMX unregistration of {} failed", name, e);
             }
         }
-    }
-
-    /** The JMX name under which {@code m} is registered, or null. */
-    public ObjectName objectName(FilterMetrics m) {
-        return names.get(m);
-    }
-
-    public List<FilterMetrics> all() {
-        return List.copyOf(metrics);
     }
 }

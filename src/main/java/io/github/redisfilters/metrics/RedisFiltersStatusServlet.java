@@ -15,6 +15,10 @@ import java.util.Map;
  * admin page): for each Redis client of the application its target (no secrets), health and
  * {@code PING} latency in microseconds, circuit-breaker state and pool usage, and every filter's
  * counters. Answers 200 when every client is up, else 503.
+ *
+ * <p>When a JWT blacklist uses a client, each page view also checks that Redis' persistence
+ * ({@link io.github.redisfilters.client.PersistenceWatch}) and reports {@code persistenceWarning}:
+ * why revocations may be lost (the Redis persists nothing, or it restarted), or {@code null}.
  */
 public class RedisFiltersStatusServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -29,11 +33,16 @@ public class RedisFiltersStatusServlet extends HttpServlet {
             SharedRedisClient.Health h = c.ping();
             allUp &= h.up();
             ObjectNode n = clients.addObject();
-            n.put("target", c.settings().externalClient() != null ? "application-supplied client" : c.settings().describeTarget());
+            n.put("target", c.target());
             n.put("status", h.up() ? "UP" : "DOWN");
             n.put("latencyMicros", h.micros());
             n.put("breaker", c.breaker().state().name());
             n.put("breakerOpenings", c.breaker().openings());
+            if (c.persistence().watched()) {
+                c.persistence().checkNow();
+                String warning = c.persistence().warning();
+                n.put("persistenceWarning", warning); // null when the Redis keeps its data and did not restart
+            }
             ObjectNode pool = n.putObject("pool");
             for (Map.Entry<String, Map<String, Integer>> e : c.poolStats().entrySet()) {
                 ObjectNode p = pool.putObject(e.getKey());

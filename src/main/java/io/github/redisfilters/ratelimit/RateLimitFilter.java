@@ -74,7 +74,8 @@ public class RateLimitFilter implements Filter {
             throw new ConfigException(component + ": " + e.getMessage(), e);
         }
         rules = config.rules();
-        runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redis(), config);
+        runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redis(), config, "allowed", "limited", "errors");
+        runtime.metrics().declarePerRule(rules.stream().map(Rule::name).toList(), "allowed", "limited", "errors", "rejected");
         RequestKeys keys = new RequestKeys(new ClientAddressResolver(config.trustedProxies()), config.ipv6Prefix(),
                 config.keyResolver());
         planner = new LimitPlanner(runtime.keyPrefix(), keys, config.missingKey());

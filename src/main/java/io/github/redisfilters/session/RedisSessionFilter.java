@@ -52,7 +52,8 @@ public class RedisSessionFilter implements Filter {
     public void init(FilterConfig filterConfig) throws ServletException {
         RedisSessionConfig c = config != null ? config : RedisSessionConfig.fromInitParams(filterConfig);
         config = c;
-        runtime = FilterRuntime.start(filterConfig, "session", c.redisSettings(), c);
+        runtime = FilterRuntime.start(filterConfig, "session", c.redisSettings(), c, "created", "loaded", "saved", "invalidated",
+                "not.found", "gone", "errors", "codec.failures", "unavailable");
         store = new SessionStore(c, new SessionRepository(runtime.redis(), runtime.keyPrefix()), runtime.metrics());
         sessions = new RedisSessions(store);
         filterConfig.getServletContext().setAttribute(RedisSessions.CONTEXT_ATTRIBUTE, sessions);

@@ -20,6 +20,7 @@ public final class ClientAddressResolver {
 
     private final List<CidrRange> trustedProxies;
 
+    /** A resolver that believes forwarding headers only from peers in {@code trustedProxies}. */
     public ClientAddressResolver(List<CidrRange> trustedProxies) {
         this.trustedProxies = List.copyOf(trustedProxies);
     }

@@ -46,18 +46,28 @@ public final class FilterRuntime implements AutoCloseable {
      *                 and the environment
      * @param config   the filter's effective configuration, logged once with its {@code toString()}
      *                 (which must mask secrets)
+     * @param counters the filter's counters, created at 0 before it is registered, so that JMX and
+     *                 meter registries see each of them from the start (per-rule counters are
+     *                 declared with {@link FilterMetrics#declarePerRule})
      */
-    public static FilterRuntime start(FilterConfig filterConfig, String kind, RedisSettings settings, Object config)
-            throws ConfigException {
+    public static FilterRuntime start(FilterConfig filterConfig, String kind, RedisSettings settings, Object config,
+            String... counters) throws ConfigException {
         ServletContext ctx = filterConfig.getServletContext();
         String name = filterConfig.getFilterName();
-        RedisSettings effective = settings != null ? settings
-                : RedisSettings.forContext(ctx, "filter '" + name + "'");
+        RedisSettings effective;
+        if (settings != null) {
+            RedisSettings.checkContextParams(ctx);
+            effective = settings;
+        } else {
+            effective = RedisSettings.forContext(ctx, "filter '" + name + "'");
+        }
         boolean batching = chainBatching(filterConfig);
         SharedRedisClient redis = SharedRedisClient.acquire(ctx, effective);
-        FilterMetrics metrics = new FilterMetrics(kind, name);
-        MetricsRegistry.of(ctx).register(metrics);
-        LOG.info("filter '{}' ({}) started: {}; redis={}", name, kind, config, effective.describeTarget());
+        FilterMetrics metrics = new FilterMetrics(kind, name).declare(counters);
+        MetricsRegistry registry = MetricsRegistry.of(ctx);
+        registry.registerClient(redis);
+        registry.register(metrics);
+        LOG.info("filter '{}' ({}) started: {}; redis={}", name, kind, config, redis.target());
         return new FilterRuntime(ctx, redis, metrics, effective.keyPrefix(), batching);
     }
 
@@ -84,10 +94,12 @@ public final class FilterRuntime implements AutoCloseable {
         return chainBatching;
     }
 
+    /** The shared Redis client of the filter's web application. */
     public SharedRedisClient redis() {
         return redis;
     }
 
+    /** The filter's counters. */
     public FilterMetrics metrics() {
         return metrics;
     }
@@ -103,7 +115,9 @@ public final class FilterRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        MetricsRegistry.of(context).unregister(metrics);
+        MetricsRegistry registry = MetricsRegistry.of(context);
+        registry.unregister(metrics);
+        registry.unregisterClient(redis);
         SharedRedisClient.release(context, redis);
     }
 }

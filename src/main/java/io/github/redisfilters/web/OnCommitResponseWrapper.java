@@ -27,6 +27,7 @@ public abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper
     private ServletOutputStream stream;
     private PrintWriter writer;
 
+    /** Wraps {@code response}; {@link #onResponseCommit()} runs once, before its first byte is committed. */
     protected OnCommitResponseWrapper(HttpServletResponse response) {
         super(response);
     }

@@ -62,6 +62,46 @@ class RedisSettingsTest {
     }
 
     @Test
+    void everyRedisParameterHasAnEnvironmentVariable() throws Exception {
+        assertThat(RedisSettings.environmentName("redisUrl")).isEqualTo("REDIS_URL");
+        assertThat(RedisSettings.environmentName("redisSentinelNodes")).isEqualTo("REDIS_SENTINEL_NODES");
+        assertThat(RedisSettings.environmentName("redisTls")).isEqualTo("REDIS_TLS");
+        RedisSettings s = resolve(Map.of(), Map.of("redisPoolSize", "7"), Map.of("REDIS_SENTINEL_MASTER", "mymaster",
+                "REDIS_SENTINEL_NODES", "s1:26379,s2:26379", "REDIS_POOL_SIZE", "99", "REDIS_PASSWORD", "env-pw",
+                "REDIS_DATABASE", "2"));
+        assertThat(s.mode()).isEqualTo(RedisSettings.Mode.SENTINEL);
+        assertThat(s.sentinelNodes()).hasSize(2);
+        assertThat(s.poolSize()).as("a context-param beats the environment").isEqualTo(7);
+        assertThat(s.password()).isEqualTo("env-pw");
+        assertThat(s.database()).isEqualTo(2);
+        assertThat(resolve(Map.of(), Map.of(), Map.of("REDIS_URL", "redis://:url-pw@h:1", "REDIS_PASSWORD", "env-pw"))
+                .password()).as("REDIS_PASSWORD is redisPassword: it overrides the URL's").isEqualTo("env-pw");
+        assertThat(resolve(Map.of(), Map.of(), Map.of("KEY_PREFIX", "x:", "REDIS_KEY_PREFIX", "y:")).keyPrefix())
+                .as("keyPrefix belongs to the application, not to the environment").isEqualTo("rsf:");
+        assertThatThrownBy(() -> resolve(Map.of(), Map.of(), Map.of("REDIS_POOL_SIZE", "lots")))
+                .hasMessageContaining("'redisPoolSize' has invalid value 'lots'")
+                .hasMessageContaining("set by the environment variable REDIS_POOL_SIZE");
+    }
+
+    @Test
+    void misspeltRedisContextParamsFailOthersAreLeftAlone() throws Exception {
+        jakarta.servlet.ServletContext ctx = org.mockito.Mockito.mock(jakarta.servlet.ServletContext.class);
+        org.mockito.Mockito.when(ctx.getInitParameterNames()).thenAnswer(i -> java.util.Collections.enumeration(
+                java.util.List.of("redisPoolSzie", "contextConfigLocation")));
+        assertThatThrownBy(() -> RedisSettings.checkContextParams(ctx)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("context-param 'redisPoolSzie' is not a redis-servlet-filters parameter"
+                        + " (did you mean 'redisPoolSize'?)");
+        for (String typo : new String[] {"redisURL", "RedisUrl", "redisSocketTimout", "redisClusterNode"}) {
+            org.mockito.Mockito.when(ctx.getInitParameterNames()).thenAnswer(i -> java.util.Collections.enumeration(
+                    java.util.List.of(typo)));
+            assertThatThrownBy(() -> RedisSettings.checkContextParams(ctx)).as(typo).isInstanceOf(ConfigException.class);
+        }
+        org.mockito.Mockito.when(ctx.getInitParameterNames()).thenAnswer(i -> java.util.Collections.enumeration(
+                java.util.List.of("redisHostForReports", "redisUrl", "keyPrefix", "spring.profiles")));
+        RedisSettings.checkContextParams(ctx); // someone else's redis* name: a warning, not a failure
+    }
+
+    @Test
     void urlCarriesAclUserPasswordDatabaseAndTls() {
         RedisSettings s = RedisSettings.builder().url("rediss://app%40corp:p%3Ass@redis.example:6380/3").build();
         assertThat(s.tls()).isTrue();
@@ -121,7 +161,7 @@ class RedisSettingsTest {
         assertThatThrownBy(() -> resolve(Map.of("redisClusterNodes", "a:70000"), Map.of(), Map.of()))
                 .hasMessageContaining("'redisClusterNodes' has invalid value 'a:70000'").hasMessageContaining("port");
         assertThatThrownBy(() -> resolve(Map.of("redisPoolSize", "0"), Map.of(), Map.of()))
-                .hasMessageContaining("'redisPoolSize' has invalid value '0': expected an integer from 1 to 10000");
+                .hasMessageContaining("'redisPoolSize' has invalid value '0': redisPoolSize must be from 1 to 10000 but was 0");
         assertThatThrownBy(() -> resolve(Map.of("redisSocketTimeout", "soon"), Map.of(), Map.of()))
                 .hasMessageContaining("'redisSocketTimeout' has invalid value 'soon'");
         assertThatThrownBy(() -> resolve(Map.of(), Map.of("redisDatabase", "-1"), Map.of()))

@@ -31,16 +31,16 @@ import java.util.Map;
  *   <li>{@code GET /status} — the status servlet</li>
  * </ul>
  */
-final class AllFiltersApp {
+public final class AllFiltersApp {
     private AllFiltersApp() {
     }
 
-    static AppSetup setup(String redisUrl, Map<String, String> extraContextParams) {
+    public static AppSetup setup(String redisUrl, Map<String, String> extraContextParams) {
         return setup(redisUrl, extraContextParams, Map.of("rules", "/api/** 1000000/1m fixed by ip"));
     }
 
     /** As {@link #setup(String, Map)}, with the rate-limit filter's own init-params (its rules) given. */
-    static AppSetup setup(String redisUrl, Map<String, String> extraContextParams, Map<String, String> rateLimitParams) {
+    public static AppSetup setup(String redisUrl, Map<String, String> extraContextParams, Map<String, String> rateLimitParams) {
         return ctx -> {
             Map<String, String> params = new java.util.HashMap<>(Map.of("redisUrl", redisUrl, "keyPrefix", "faults:",
                     "redisConnectTimeout", "300ms", "redisSocketTimeout", "300ms", "redisRetryInterval", "200ms"));
@@ -63,7 +63,7 @@ final class AllFiltersApp {
     }
 
     /** An unsigned JWT-shaped token for alice with jti, iat and exp (the filter verifies no signature here). */
-    static String token(String jti, long iat, long exp) {
+    public static String token(String jti, long iat, long exp) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         String payload = b64.encodeToString(("{\"jti\":\"" + jti + "\",\"sub\":\"alice\",\"iat\":" + iat + ",\"exp\":" + exp + "}")

@@ -12,6 +12,8 @@ import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import java.util.function.Supplier;
 
 /**
  * The containers every servlet-boundary behaviour is tested on. Use as
@@ -21,38 +23,13 @@ public enum ContainerKind {
     JETTY {
         @Override
         public ServletContainer start(String contextPath, AppSetup setup) {
-            try {
-                Server server = new Server();
-                ServerConnector connector = new ServerConnector(server);
-                connector.setHost("127.0.0.1");
-                connector.setPort(0);
-                server.addConnector(connector);
-                ServletContextHandler handler = new ServletContextHandler(contextPath);
-                handler.addServletContainerInitializer(initializer(setup));
-                server.setHandler(handler);
-                server.start();
-                if (!handler.isAvailable()) {
-                    server.stop();
-                    throw new IllegalStateException("application failed to start on Jetty (see log)");
-                }
-                return new ServletContainer() {
-                    public String contextPath() { return contextPath; }
-                    public int port() { return connector.getLocalPort(); }
-                    public ServletContext servletContext() { return handler.getServletContext(); }
-                    public void close() {
-                        try {
-                            server.stop();
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    public String toString() { return "Jetty " + Server.getVersion(); }
-                };
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            if ("ee11".equals(System.getProperty(JETTY_ENVIRONMENT))) {
+                return JettyEe11.start(contextPath, setup);
             }
+            Server server = jettyServer();
+            ServletContextHandler handler = new ServletContextHandler(contextPath);
+            handler.addServletContainerInitializer(initializer(setup));
+            return jetty(server, handler, () -> handler.getServletContext(), "ee10");
         }
     },
     TOMCAT {
@@ -104,7 +81,53 @@ public enum ContainerKind {
         return start("/app", setup);
     }
 
-    private static ServletContainerInitializer initializer(AppSetup setup) {
+    /**
+     * System property choosing Jetty's environment: {@code ee11} (Servlet 6.1) instead of the
+     * default {@code ee10} (Servlet 6.0). Set by the {@code next-containers} failsafe run, which
+     * also puts Tomcat 11 in place of Tomcat 10.1 on the classpath.
+     */
+    public static final String JETTY_ENVIRONMENT = "redisfilters.jetty.environment";
+
+    static Server jettyServer() {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        return server;
+    }
+
+    /** Starts a Jetty {@code server} serving {@code handler} (of either environment). */
+    static ServletContainer jetty(Server server, ContextHandler handler, Supplier<ServletContext> context, String environment) {
+        try {
+            server.setHandler(handler);
+            server.start();
+            if (!handler.isAvailable()) {
+                server.stop();
+                throw new IllegalStateException("application failed to start on Jetty (see log)");
+            }
+            ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+            return new ServletContainer() {
+                public String contextPath() { return handler.getContextPath(); }
+                public int port() { return connector.getLocalPort(); }
+                public ServletContext servletContext() { return context.get(); }
+                public void close() {
+                    try {
+                        server.stop();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                public String toString() { return "Jetty " + Server.getVersion() + " " + environment; }
+            };
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ServletContainerInitializer initializer(AppSetup setup) {
         return (classes, ctx) -> setup.configure(ctx);
     }
 }

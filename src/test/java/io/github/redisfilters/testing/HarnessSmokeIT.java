@@ -32,6 +32,12 @@ class HarnessSmokeIT {
                      resp.getWriter().print("hello " + req.getServletPath());
                  }
              }).addMapping("/hello"))) {
+            // the next-containers run must really be on Jetty ee11 and Tomcat 11
+            String expected = kind == ContainerKind.JETTY
+                    ? "ee11".equals(System.getProperty(ContainerKind.JETTY_ENVIRONMENT)) ? " ee11" : " ee10"
+                    : System.getProperty("redisfilters.expect.tomcat", "Tomcat 10.1.");
+            assertThat(app.toString()).contains(expected);
+            assertThat(app.servletContext().getMajorVersion()).isEqualTo(6);
             HttpResponse<String> r = Http.get(app.uri("/hello"));
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hello /hello");
