@@ -39,9 +39,10 @@ class CodecsTest {
 
     @Test
     void parseLoadReadsMetadataAndAttributes() {
-        List<Object> reply = List.of(1L, "5".getBytes(), "#c".getBytes(), "1".getBytes(), "#a".getBytes(), "9".getBytes(),
-                "#m".getBytes(), "60".getBytes(), "#p".getBytes(), "alice".getBytes(), "a:x".getBytes(), new byte[] {7});
-        SessionRepository.Stored s = SessionRepository.parseLoad("id", 100, reply);
+        List<Object> reply = List.of(0L, 1L, "5".getBytes(), 0L, List.of("#c".getBytes(), "1".getBytes(), "#a".getBytes(),
+                "9".getBytes(), "#m".getBytes(), "60".getBytes(), "#p".getBytes(), "alice".getBytes(), "a:x".getBytes(),
+                new byte[] {7}));
+        SessionRepository.Stored s = (SessionRepository.Stored) SessionRepository.parseLoad("id", 100, reply);
         assertThat(s.corrupt()).isFalse();
         assertThat(s.creationTime()).isEqualTo(1);
         assertThat(s.lastAccessedTime()).as("the previous access, per the servlet spec").isEqualTo(5);
@@ -50,8 +51,9 @@ class CodecsTest {
         assertThat(s.indexRefresh()).isTrue();
         assertThat(s.attributes()).containsOnlyKeys("x");
         assertThat(SessionRepository.parseLoad("id", 100, null)).isNull();
-        assertThat(SessionRepository.parseLoad("id", 100, List.of(0L, new byte[0], "junk".getBytes(), "1".getBytes())).corrupt())
-                .isTrue();
+        assertThat(((SessionRepository.Stored) SessionRepository.parseLoad("id", 100,
+                List.of(0L, 0L, new byte[0], 0L, List.of("junk".getBytes(), "1".getBytes())))).corrupt()).isTrue();
+        assertThat(SessionRepository.parseLoad("id", 100, List.of(-1L, 900L))).isEqualTo(new SessionRepository.Busy(900));
     }
 
     @Test

@@ -33,7 +33,7 @@ class RedisSessionConfigTest {
         assertThat(c.cookieSameSite()).isEqualTo("Lax");
         assertThat(c.cookieHttpOnly()).isTrue();
         assertThat(c.saveMode()).isEqualTo(RedisSessionConfig.SaveMode.ON_SET);
-        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.FAIL_CLOSED);
+        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.CLOSED);
         assertThat(c.unreadableAttribute()).isEqualTo(RedisSessionConfig.UnreadableAttributePolicy.DROP_ATTRIBUTE);
         assertThat(c.toString()).contains("maxInactiveInterval=30m", "codec=jdk", "saveMode=on-set");
     }
@@ -68,7 +68,7 @@ class RedisSessionConfigTest {
         assertThat(c.codec()).isInstanceOf(JsonCodec.class);
         assertThat(c.allowedClasses()).containsExactly("com.acme.", "com.acme.other.Cart");
         assertThat(c.unreadableAttribute()).isEqualTo(RedisSessionConfig.UnreadableAttributePolicy.NEW_SESSION);
-        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.FAIL_OPEN);
+        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.OPEN);
         assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.principalAttribute()).isEqualTo("user");
         assertThat(c.excludedPaths()).hasSize(2);

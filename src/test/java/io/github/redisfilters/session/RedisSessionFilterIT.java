@@ -108,7 +108,7 @@ class RedisSessionFilterIT {
         assertThat(setCookie(r).orElseThrow()).contains("Path=/app").contains("HttpOnly").contains("SameSite=Lax")
                 .doesNotContain("Secure");
         try (Jedis j = redis.admin()) {
-            String key = "rsf:session:{" + id + "}";
+            String key = SessionTestApp.key("rsf:", id);
             assertThat(j.type(key)).isEqualTo("hash");
             assertThat(j.hkeys(key)).contains("#c", "#a", "#m", "a:cart");
             assertThat(j.ttl(key)).isBetween(1700L, 1801L); // 30 min + 1 s touch slack
@@ -190,8 +190,8 @@ class RedisSessionFilterIT {
         String id = new SessionIds().next();
         String wrongType = new SessionIds().next();
         try (Jedis j = redis.admin()) {
-            j.hset("rsf:session:{" + id + "}", Map.of("junk", "1", "#m", "not-a-number"));
-            j.set("rsf:session:{" + wrongType + "}", "a string, not a hash");
+            j.hset(SessionTestApp.key("rsf:", id), Map.of("junk", "1", "#m", "not-a-number"));
+            j.set(SessionTestApp.key("rsf:", wrongType), "a string, not a hash");
         }
         HttpResponse<String> strange = Http.get(app.uri("/s/get?name=a"), cookie(wrongType));
         assertThat(strange.statusCode()).isEqualTo(200);
@@ -209,7 +209,7 @@ class RedisSessionFilterIT {
         String id = newSession("good", "1");
         Http.get(app.uri("/s/set?name=bad&value=2"), cookie(id));
         try (Jedis j = redis.admin()) {
-            j.hset(("rsf:session:{" + id + "}").getBytes(), "a:bad".getBytes(), new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 1, 2, 3});
+            j.hset((SessionTestApp.key("rsf:", id)).getBytes(), "a:bad".getBytes(), new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 1, 2, 3});
         }
         long before = counter("codec.failures");
         HttpResponse<String> r = Http.get(app.uri("/s/get?name=bad"), cookie(id));
@@ -218,7 +218,7 @@ class RedisSessionFilterIT {
         assertThat(get(id, "good")).isEqualTo("1");
         assertThat(counter("codec.failures") - before).isEqualTo(1);
         try (Jedis j = redis.admin()) {
-            assertThat(j.hexists("rsf:session:{" + id + "}", "a:bad")).as("dropped from Redis too").isFalse();
+            assertThat(j.hexists(SessionTestApp.key("rsf:", id), "a:bad")).as("dropped from Redis too").isFalse();
         }
     }
 
@@ -303,7 +303,7 @@ class RedisSessionFilterIT {
         try (Jedis j = redis.admin()) {
             // -2 (already gone) is fine on a slow machine; above 1 s + the 100 ms touch slack would mean
             // the TTL was not applied
-            assertThat(j.pttl("rsf:session:{" + id + "}")).isLessThanOrEqualTo(1100L).isNotEqualTo(-1L);
+            assertThat(j.pttl(SessionTestApp.key("rsf:", id))).isLessThanOrEqualTo(1100L).isNotEqualTo(-1L);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> sessionKeys() == 0);
         assertThat(get(id, "a")).isEqualTo("no-session");
@@ -312,7 +312,7 @@ class RedisSessionFilterIT {
     @Test
     void touchFreePathsReadWithoutExtendingAndOthersExtend() {
         String id = newSession("a", "1");
-        String key = "rsf:session:{" + id + "}";
+        String key = SessionTestApp.key("rsf:", id);
         try (Jedis j = redis.admin()) {
             j.pexpire(key, 100_000);
             j.hset(key, "#a", "1000"); // the recorded access is old, so a touching read writes
@@ -359,7 +359,7 @@ class RedisSessionFilterIT {
     void aSessionThatNeverExpiresHasNoTtlAndIsStillIndexed() {
         String id = sessionId(Http.get(app.uri("/s/forever?name=erin")));
         try (Jedis j = redis.admin()) {
-            assertThat(j.ttl("rsf:session:{" + id + "}")).isEqualTo(-1L);
+            assertThat(j.ttl(SessionTestApp.key("rsf:", id))).isEqualTo(-1L);
             assertThat(j.ttl("rsf:session:principal:erin")).isEqualTo(-1L);
         }
         assertThat(get(id, "user")).isEqualTo("erin");

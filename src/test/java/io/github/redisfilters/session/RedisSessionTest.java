@@ -17,7 +17,7 @@ class RedisSessionTest {
     final List<String> events = new ArrayList<>();
 
     RedisSession session(RedisSessionConfig.SaveMode mode, String storedId) {
-        return new RedisSession(null, Codecs.named("jdk", List.of()), mode, s -> events.add("owner.invalidated"),
+        return new RedisSession(null, Codecs.named("jdk", List.of()), mode, s -> events.add("owner.invalidated"), SessionListeners.NONE,
                 "id", storedId, 1000, 2000, 1800, null, storedId == null ? Map.of() : Map.of("a", "1", "b", "2"));
     }
 

@@ -47,10 +47,15 @@ final class SessionTestApp {
         };
     }
 
+    /** The Redis key of session {@code id}. */
+    static String key(String prefix, String id) {
+        return SessionKeys.key(prefix, id);
+    }
+
     /** True when the session hash {@code key} holds attribute {@code name} (checked with a fresh connection). */
     static boolean stored(RedisProcess redis, String prefix, String id, String name) {
         try (Jedis j = redis.admin()) {
-            return j.hexists(prefix + "session:{" + id + "}", "a:" + name);
+            return j.hexists(key(prefix, id), "a:" + name);
         }
     }
 

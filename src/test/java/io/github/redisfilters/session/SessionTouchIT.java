@@ -27,61 +27,68 @@ class SessionTouchIT {
         repo = new SessionRepository(REDIS.client(), "t:");
     }
 
-    private void create(String id, int maxInactiveSeconds, String principal) {
-        SessionRepository.Saved saved = repo.save(new SessionRepository.Write(id, true, T0, maxInactiveSeconds, T0,
-                principal != null, principal, Map.of("n", "1".getBytes(StandardCharsets.UTF_8)), Set.of()));
+    private String create(int maxInactiveSeconds, String principal) {
+        String id = new SessionIds().next();
+        SessionRepository.Saved saved = repo.save(new SessionRepository.Write(SessionRepository.SaveKind.CREATE, id, null, T0,
+                maxInactiveSeconds, T0, principal != null, principal, null, Map.of("n", "1".getBytes(StandardCharsets.UTF_8)),
+                Set.of()));
         assertThat(saved.status()).isEqualTo(1);
+        return id;
+    }
+
+    private SessionRepository.Stored load(String id, long now) {
+        return (SessionRepository.Stored) repo.load(id, now, true, null, 0);
     }
 
     @Test
     void accessesWithinASecondWriteNothingAndTheTtlNeverRunsShort() {
-        create("s1", 1800, null);
-        String key = repo.sessionKey("s1");
+        String s1 = create(1800, null);
+        String key = repo.sessionKey(s1);
         try (Jedis j = REDIS.process().admin()) {
             assertThat(j.pttl(key)).isBetween(1_800_000L, 1_801_000L); // interval + 1 s slack
             REDIS.process().resetStats();
-            assertThat(repo.load("s1", T0 + 999, true).lastAccessedTime()).isEqualTo(T0);
+            assertThat(load(s1, T0 + 999).lastAccessedTime()).isEqualTo(T0);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0));
             assertThat(REDIS.process().commandStats()).doesNotContainKeys("hset", "pexpire");
             // the recorded access is a second old: this one is written and extends the TTL again
-            assertThat(repo.load("s1", T0 + 1000, true).lastAccessedTime()).isEqualTo(T0);
+            assertThat(load(s1, T0 + 1000).lastAccessedTime()).isEqualTo(T0);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0 + 1000));
             assertThat(REDIS.process().commandStats()).containsKeys("hset", "pexpire");
-            assertThat(repo.load("s1", T0 + 1500, true).lastAccessedTime()).isEqualTo(T0 + 1000);
+            assertThat(load(s1, T0 + 1500).lastAccessedTime()).isEqualTo(T0 + 1000);
         }
     }
 
     @Test
     void aClockBehindTheRecordedAccessStillTouches() {
-        create("s2", 1800, null);
-        repo.load("s2", T0 - 5000, true); // a server whose clock is 5 s behind
+        String s2 = create(1800, null);
+        load(s2, T0 - 5000); // a server whose clock is 5 s behind
         try (Jedis j = REDIS.process().admin()) {
-            assertThat(j.hget(repo.sessionKey("s2"), "#a")).isEqualTo(Long.toString(T0 - 5000));
+            assertThat(j.hget(repo.sessionKey(s2), "#a")).isEqualTo(Long.toString(T0 - 5000));
         }
     }
 
     @Test
     void shortIntervalsUseATenthOfTheIntervalAsGranularity() {
-        create("s3", 2, null); // 2 s interval: granularity and slack 200 ms
-        String key = repo.sessionKey("s3");
+        String s3 = create(2, null); // 2 s interval: granularity and slack 200 ms
+        String key = repo.sessionKey(s3);
         try (Jedis j = REDIS.process().admin()) {
             assertThat(j.pttl(key)).isBetween(1_900L, 2_200L);
-            repo.load("s3", T0 + 199, true);
+            load(s3, T0 + 199);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0));
-            repo.load("s3", T0 + 200, true);
+            load(s3, T0 + 200);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0 + 200));
         }
     }
 
     @Test
     void thePrincipalIndexHorizonStaysLaterThanTheSlackenedExpiry() {
-        create("s4", 10, "erin"); // 10 s interval, 1 s slack; horizon now + 20 s
-        String key = repo.sessionKey("s4");
+        String s4 = create(10, "erin"); // 10 s interval, 1 s slack; horizon now + 20 s
+        String key = repo.sessionKey(s4);
         try (Jedis j = REDIS.process().admin()) {
             long x = Long.parseLong(j.hget(key, "#x"));
             assertThat(x).isEqualTo(T0 + 20_000);
             // 9.5 s later the session may live until 9.5 + 10 + 1 = 20.5 s > horizon: the touch refreshes it
-            SessionRepository.Stored s = repo.load("s4", T0 + 9_500, true);
+            SessionRepository.Stored s = load(s4, T0 + 9_500);
             assertThat(s.indexRefresh()).isTrue();
             assertThat(Long.parseLong(j.hget(key, "#x"))).isEqualTo(T0 + 9_500 + 20_000);
         }
