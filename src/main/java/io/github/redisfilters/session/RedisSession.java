@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpSessionEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -306,8 +305,12 @@ final class RedisSession implements HttpSession {
         savedThisRequest = true;
     }
 
-    /** Snapshot of decoded attributes, for activation callbacks after load. */
-    Map<String, Object> attributesView() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    /** Calls {@code sessionDidActivate} on the values that want it (after a load). */
+    void activated() {
+        for (Object v : attributes.values()) {
+            if (v instanceof HttpSessionActivationListener l) {
+                l.sessionDidActivate(new HttpSessionEvent(this));
+            }
+        }
     }
 }

@@ -75,9 +75,13 @@ public class RedisSessionFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        String path = pathOf(request);
-        boolean excluded = matches(config.excludedPaths(), path);
-        boolean touch = !matches(config.touchFreePaths(), path);
+        boolean excluded = false;
+        boolean touch = true;
+        if (!config.excludedPaths().isEmpty() || !config.touchFreePaths().isEmpty()) {
+            String path = pathOf(request);
+            excluded = matches(config.excludedPaths(), path);
+            touch = !matches(config.touchFreePaths(), path);
+        }
         SessionManager sessions = new SessionManager(request, store, touch, excluded);
         SessionRequest wrapped = new SessionRequest(request, sessions);
         req.setAttribute(WRAPPED, Boolean.TRUE);

@@ -4,8 +4,6 @@ import io.github.redisfilters.client.RedisUnavailableException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSessionActivationListener;
-import jakarta.servlet.http.HttpSessionEvent;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +39,9 @@ final class SessionManager implements RedisSession.Owner {
     /** The id came in {@code sessionIdHeader}, not in the cookie. */
     private final boolean fromHeader;
     private final List<String> pendingDeletes = new ArrayList<>();
-    private final Map<String, Integer> storedSizes = new HashMap<>();
+    /** Encoded attributes as loaded (their sizes count toward maxSessionSize); sizes saved since then override them. */
+    private Map<String, byte[]> storedRaw = Map.of();
+    private Map<String, Integer> storedSizes;
     private RedisSession current;
     private boolean loadAttempted;
     private boolean loadFailed;
@@ -248,7 +248,7 @@ final class SessionManager implements RedisSession.Owner {
             pendingDeletes.add(stored.id());
             return;
         }
-        stored.attributes().forEach((name, bytes) -> storedSizes.put(name, nameBytes(name) + bytes.length));
+        storedRaw = stored.attributes();
         RedisSession s = new RedisSession(store.context(), config.codec(), config.saveMode(), this, store.listeners(),
                 stored.id(), stored.id(), stored.creationTime(), stored.lastAccessedTime(), stored.maxInactiveSeconds(),
                 stored.principal(), attributes);
@@ -256,11 +256,7 @@ final class SessionManager implements RedisSession.Owner {
         requestedFound = true;
         current = s;
         store.count("loaded");
-        for (Map.Entry<String, Object> e : s.attributesView().entrySet()) {
-            if (e.getValue() instanceof HttpSessionActivationListener l) {
-                l.sessionDidActivate(new HttpSessionEvent(s));
-            }
-        }
+        s.activated();
         if (stored.indexRefresh() && stored.principal() != null) {
             index(stored.principal(), stored.id(), stored.maxInactiveSeconds());
         }
@@ -436,13 +432,13 @@ final class SessionManager implements RedisSession.Owner {
                 values.put(name, b);
                 int n = nameBytes(name) + b.length;
                 sizes.put(name, n);
-                size += n - (kind == SessionRepository.SaveKind.CREATE ? 0 : storedSizes.getOrDefault(name, 0));
+                size += n - (kind == SessionRepository.SaveKind.CREATE ? 0 : storedSizes().getOrDefault(name, 0));
             } catch (RuntimeException e) {
                 store.codecFailure("written", name, e);
             }
         }
         for (String r : removals) {
-            size -= storedSizes.getOrDefault(r, 0);
+            size -= storedSizes().getOrDefault(r, 0);
         }
         if (size > config.maxSessionSize()) {
             refuse(size);
@@ -452,9 +448,18 @@ final class SessionManager implements RedisSession.Owner {
                 names, removals, principalChanged && principal != null, sizes);
     }
 
+    /** Size of each stored attribute as far as this request knows (built at its first save). */
+    private Map<String, Integer> storedSizes() {
+        if (storedSizes == null) {
+            storedSizes = new HashMap<>();
+            storedRaw.forEach((name, bytes) -> storedSizes.put(name, nameBytes(name) + bytes.length));
+        }
+        return storedSizes;
+    }
+
     private long storedSize() {
         long n = 0;
-        for (int v : storedSizes.values()) {
+        for (int v : storedSizes().values()) {
             n += v;
         }
         return n;
@@ -496,8 +501,8 @@ final class SessionManager implements RedisSession.Owner {
             return;
         }
         s.saved(save.names(), save.removals(), s.getId());
-        save.removals().forEach(storedSizes::remove);
-        storedSizes.putAll(save.sizes());
+        save.removals().forEach(storedSizes()::remove);
+        storedSizes().putAll(save.sizes());
         if (w.setPrincipal()) {
             s.principalSaved(w.principal());
         }

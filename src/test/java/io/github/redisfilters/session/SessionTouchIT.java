@@ -93,4 +93,62 @@ class SessionTouchIT {
             assertThat(Long.parseLong(j.hget(key, "#x"))).isEqualTo(T0 + 9_500 + 20_000);
         }
     }
+
+    @Test
+    void aPureReadWritesNothingAndSaysWhetherATouchIsDue() {
+        String id = create(1800, null);
+        try (Jedis j = REDIS.process().admin()) {
+            REDIS.process().resetStats();
+            SessionRepository.Stored quiet = (SessionRepository.Stored) repo.load(id, T0 + 10, false, null, 0);
+            assertThat(quiet.touchDue()).isFalse();
+            SessionRepository.Stored due = (SessionRepository.Stored) repo.load(id, T0 + 5000, false, null, 0);
+            assertThat(due.touchDue()).isTrue();
+            assertThat(due.attributes()).containsKey("n");
+            assertThat(REDIS.process().commandStats()).as("nothing a later request could notice")
+                    .doesNotContainKeys("hset", "pexpire", "set", "persist");
+            assertThat(j.hget(repo.sessionKey(id), "#a")).isEqualTo(Long.toString(T0));
+        }
+    }
+
+    @Test
+    void theLockRidesOnTheLoadAndIsReleasedByTheSaveOrExplicitly() {
+        String id = create(1800, null);
+        SessionRepository.Stored first = (SessionRepository.Stored) repo.load(id, T0, false, "a", 10_000);
+        assertThat(first.locked()).isTrue();
+        assertThat(repo.load(id, T0, true, "b", 10_000)).as("another request").isInstanceOf(SessionRepository.Busy.class);
+        assertThat(repo.load(id, T0, true, null, 0)).as("a read without the lock never waits")
+                .isInstanceOf(SessionRepository.Stored.class);
+        assertThat(((SessionRepository.Stored) repo.load(id, T0, true, "a", 10_000)).locked()).as("re-entrant").isTrue();
+        assertThat(repo.run(repo.releasePlan(id, "b", false))).as("not b's to release").isEqualTo(0L);
+        assertThat(repo.load(id, T0, true, "b", 10_000)).isInstanceOf(SessionRepository.Busy.class);
+        repo.run(repo.releasePlan(id, "a", false));
+        SessionRepository.Stored b = (SessionRepository.Stored) repo.load(id, T0, true, "b", 10_000);
+        assertThat(b.locked()).isTrue();
+        SessionRepository.Saved saved = repo.save(new SessionRepository.Write(SessionRepository.SaveKind.UPDATE, id, id, T0 + 1,
+                1800, T0, false, null, "b", Map.of("m", "2".getBytes(StandardCharsets.UTF_8)), Set.of()));
+        assertThat(saved.status()).isEqualTo(1);
+        assertThat(saved.lockLost()).isFalse();
+        assertThat(((SessionRepository.Stored) repo.load(id, T0, true, "c", 10_000)).locked()).as("released by the save").isTrue();
+        try (Jedis j = REDIS.process().admin()) {
+            j.del(repo.lockKey(id)); // c's lock expired
+        }
+        assertThat(repo.save(new SessionRepository.Write(SessionRepository.SaveKind.UPDATE, id, id, T0 + 2, 1800, T0, false,
+                null, "c", Map.of(), Set.of())).lockLost()).isTrue();
+    }
+
+    @Test
+    void aRekeyRenamesInTheSameSlotAndNeverResurrects() {
+        String id = create(1800, "ann");
+        String fresh = new SessionIds().nextKeepingTag(id);
+        assertThat(fresh).startsWith(id.substring(0, SessionRepository.TAG_LENGTH)).isNotEqualTo(id);
+        assertThat(repo.save(new SessionRepository.Write(SessionRepository.SaveKind.REKEY, fresh, id, T0 + 1, 1800, T0, true,
+                "ann", null, Map.of("u", "x".getBytes(StandardCharsets.UTF_8)), Set.of())).status()).isEqualTo(1);
+        try (Jedis j = REDIS.process().admin()) {
+            assertThat(j.exists(repo.sessionKey(id))).isFalse();
+            assertThat(j.hkeys(repo.sessionKey(fresh))).contains("a:n", "a:u", "#c", "#p");
+        }
+        String again = new SessionIds().nextKeepingTag(id);
+        assertThat(repo.save(new SessionRepository.Write(SessionRepository.SaveKind.REKEY, again, id, T0 + 2, 1800, T0, false,
+                null, null, Map.of(), Set.of())).status()).as("the old id is gone: nothing is recreated").isEqualTo(0);
+    }
 }
