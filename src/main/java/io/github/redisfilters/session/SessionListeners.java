@@ -155,18 +155,19 @@ final class SessionListeners {
 
     /** Jetty 12: {@code org.eclipse.jetty.eeN.servlet.ServletContextHandler}, public methods only. */
     private static List<Object> jetty(ServletContext context) throws ReflectiveOperationException {
-        String type = context.getClass().getName();
-        int servlet = type.indexOf(".servlet.");
-        if (servlet < 0) {
+        java.util.regex.Matcher ee = JETTY_ENVIRONMENT.matcher(context.getClass().getName());
+        if (!ee.lookingAt()) {
             return null;
         }
-        Class<?> handler = Class.forName(type.substring(0, servlet) + ".servlet.ServletContextHandler", false,
+        Class<?> handler = Class.forName(ee.group() + "servlet.ServletContextHandler", false,
                 context.getClass().getClassLoader());
         Method of = handler.getMethod("getServletContextHandler", ServletContext.class);
         Object h = of.invoke(null, context);
         Object listeners = h.getClass().getMethod("getEventListeners").invoke(h);
         return listeners instanceof Collection<?> c ? new ArrayList<>(c) : null;
     }
+
+    private static final java.util.regex.Pattern JETTY_ENVIRONMENT = java.util.regex.Pattern.compile("org\\.eclipse\\.jetty\\.ee\\d+\\.");
 
     /** Tomcat: facade → {@code ApplicationContext} → {@code StandardContext}'s listener arrays. */
     private static List<Object> tomcat(ServletContext context) throws ReflectiveOperationException {
