@@ -124,4 +124,28 @@ class CodecsTest {
         assertThatThrownBy(() -> Codecs.named("yaml", List.of())).hasMessageContaining("codec must be jdk, json");
         assertThatThrownBy(() -> Codecs.named("java.lang.String", List.of())).hasMessageContaining("does not implement");
     }
+
+    @Test
+    void theJdkCodecRefusesDeepNestingBeforeItsHashingCanExplode() throws Exception {
+        SessionAttributeCodec c = Codecs.named("jdk", List.of());
+        assertThat(c.decode(SessionContainerFeaturesIT.serialDos(14))).as("shallow enough: read (a few ms at most)")
+                .isInstanceOf(java.util.Set.class);
+        assertThatThrownBy(() -> c.decode(SessionContainerFeaturesIT.serialDos(24))).as("1.4 KB that costs seconds unguarded")
+                .isInstanceOf(java.io.InvalidClassException.class).hasMessageContaining("REJECTED");
+    }
+
+    @Test
+    void bothCodecsRefuseValuesOverTheSizeLimitAndHugeArrayHeaders() {
+        SessionAttributeCodec jdk = Codecs.named("jdk", List.of(), 2048);
+        SessionAttributeCodec json = Codecs.named("json", List.of(), 2048);
+        byte[] big = jdk.encode(new java.util.ArrayList<>(java.util.Collections.nCopies(500, "abcdefgh")));
+        assertThat(big.length).isGreaterThan(2048);
+        assertThatThrownBy(() -> jdk.decode(big)).hasMessageContaining("limit");
+        assertThatThrownBy(() -> json.decode(json.encode("x".repeat(3000)))).hasMessageContaining("limit");
+        assertThatThrownBy(() -> jdk.decode(jdk.encode(new int[4096]))).as("array longer than the stream may be")
+                .isInstanceOf(java.io.InvalidClassException.class);
+        String deep = "java.util.ArrayList\n" + "[\"java.util.ArrayList\",[".repeat(40) + "]]".repeat(40);
+        assertThatThrownBy(() -> Codecs.named("json", List.of()).decode(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .hasMessageContaining("nesting");
+    }
 }
