@@ -61,7 +61,7 @@ public final class RedisSettings {
             "redisTrustStorePassword", "redisTrustStoreType", "redisKeyStore", "redisKeyStorePassword",
             "redisKeyStoreType", "redisVerifyHostname", "redisPoolSize", "redisPoolMaxWait",
             "redisConnectTimeout", "redisSocketTimeout", "redisClientName", "redisFailureThreshold",
-            "redisRetryInterval", "keyPrefix");
+            "redisRetryInterval", "keyPrefix", RequestBatch.PARAMETER);
 
     /** How the servers are arranged. */
     public enum Mode { STANDALONE, SENTINEL, CLUSTER }

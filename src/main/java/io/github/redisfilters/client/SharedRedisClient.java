@@ -48,6 +48,7 @@ public final class SharedRedisClient {
     private final Function<RedisSettings, UnifiedJedis> factory;
     private volatile UnifiedJedis jedis;
     private volatile boolean closed;
+    private volatile java.util.concurrent.ExecutorService clusterExecutor;
 
     SharedRedisClient(RedisSettings settings, UnifiedJedis external, Function<RedisSettings, UnifiedJedis> factory,
             LongSupplier nanoTime) {
@@ -211,11 +212,65 @@ public final class SharedRedisClient {
         }
     }
 
-    private static boolean isUnavailability(JedisDataException e) {
+    static boolean isUnavailability(JedisDataException e) {
         String m = e.getMessage();
         return m != null && (m.startsWith("READONLY") || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
                 || m.startsWith("CLUSTERDOWN") || m.startsWith("BUSY")
                 || m.startsWith("NOREPLICAS"));
+    }
+
+    /**
+     * Sends the commands of every plan as one pipelined round trip (on Cluster, one pipeline per
+     * node, all synced together) through the breaker, and decides each plan from its replies.
+     * Never throws: a plan Redis could not serve holds a {@link RedisUnavailableException} in the
+     * results. See {@link PlanSender} for how NOSCRIPT, TRYAGAIN and redirections are handled.
+     */
+    public Results send(List<? extends Plan<?>> plans) {
+        if (plans.isEmpty()) {
+            return new Results(new java.util.IdentityHashMap<>());
+        }
+        try {
+            return call(j -> PlanSender.send(j, plans, clusterExecutor(j),
+                    System.nanoTime() + settings.socketTimeout().toNanos()));
+        } catch (RedisUnavailableException e) {
+            return Results.failed(plans, e);
+        }
+    }
+
+    /**
+     * Sends one plan (one round trip) and returns its decision.
+     *
+     * @throws RedisUnavailableException when Redis could not serve it
+     */
+    public <T> T send(Plan<T> plan) {
+        return send(List.of(plan)).get(plan);
+    }
+
+    /** The executor syncing the per-node pipelines of a Cluster batch in parallel; null otherwise. */
+    private java.util.concurrent.ExecutorService clusterExecutor(UnifiedJedis j) {
+        if (!(j instanceof RedisClusterClient)) {
+            return null;
+        }
+        java.util.concurrent.ExecutorService e = clusterExecutor;
+        if (e == null) {
+            synchronized (this) {
+                e = clusterExecutor;
+                if (e == null && !closed) {
+                    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                    // Threads only wait for replies of other nodes; idle ones end after 30 s, and
+                    // close() ends the rest, so an undeployed application leaves none behind.
+                    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(0,
+                            Math.max(2, settings.poolSize()), 30, java.util.concurrent.TimeUnit.SECONDS,
+                            new java.util.concurrent.SynchronousQueue<>(), r -> {
+                                Thread t = new Thread(r, "redis-filters-pipeline-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+                    clusterExecutor = e = pool;
+                }
+            }
+        }
+        return e;
     }
 
     /** Sends {@code PING} through the breaker and reports the outcome; never throws. */
@@ -291,6 +346,9 @@ public final class SharedRedisClient {
             }
             closed = true;
             j = jedis;
+            if (clusterExecutor != null) {
+                clusterExecutor.shutdownNow();
+            }
         }
         if (owned && j != null) {
             try {

@@ -325,7 +325,9 @@ public final class InitParams {
         try {
             parsed = form.parse(v);
         } catch (RuntimeException e) {
-            throw ConfigException.invalid(component, name, v, form.describe());
+            String why = e.getMessage() != null && !(e instanceof NumberFormatException) && !form.describe().equals(e.getMessage())
+                    && !e.getMessage().startsWith("not " + form.describe()) ? " (" + e.getMessage() + ")" : "";
+            throw ConfigException.invalid(component, name, v, form.describe() + why);
         }
         try {
             setter.accept(parsed);

@@ -1,17 +1,23 @@
 package io.github.redisfilters.jwt;
 
+import io.github.redisfilters.client.Commands;
+import io.github.redisfilters.client.ReadPlan;
+import io.github.redisfilters.client.Replies;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Redis side of one blacklist check, split in two so that the read can later travel in one
- * pipeline with other filters' reads: {@link #plan} says which keys to {@code MGET} (derived from
- * the token alone); {@link #decide} turns the replies into a verdict.
+ * The Redis side of one blacklist check as a read plan, so that it can travel in one pipeline
+ * with the other filters' lookups: {@link #plan} says which keys to {@code MGET} (derived from
+ * the token alone); {@link #decide} turns the replies into a verdict. A pure read: another filter
+ * may send it before this one is reached.
  *
  * @param keys       keys to read with one {@code MGET}: the token entry, then (for tokens with a
  *                   subject) the subject's watermark; all in one hash-tag slot
  * @param issuedAt   the token's {@code iat}, or null
  */
-record BlacklistCheck(List<String> keys, Long issuedAt) {
+record BlacklistCheck(List<String> keys, Long issuedAt) implements ReadPlan<BlacklistCheck.Verdict> {
     /** What the replies say. */
     enum Verdict { NOT_REVOKED, TOKEN_REVOKED, SUBJECT_REVOKED }
 
@@ -21,6 +27,25 @@ record BlacklistCheck(List<String> keys, Long issuedAt) {
             return new BlacklistCheck(List.of(keys.tokenKey(null, id)), claims.issuedAt());
         }
         return new BlacklistCheck(keys.subjectKeys(claims.subject(), id), claims.issuedAt());
+    }
+
+    @Override
+    public void addTo(Commands commands) {
+        List<byte[]> raw = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            raw.add(keys.get(i).getBytes(StandardCharsets.UTF_8));
+        }
+        commands.mget(raw);
+    }
+
+    @Override
+    public Verdict decide(Replies replies) {
+        List<?> values = replies.list(0);
+        List<String> text = new ArrayList<>(values.size());
+        for (Object v : values) {
+            text.add(v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : null);
+        }
+        return decide(text);
     }
 
     /**

@@ -102,25 +102,22 @@ public final class JwtBlacklistConfig {
      */
     public static JwtBlacklistConfig fromInitParams(FilterConfig filterConfig) throws ConfigException {
         InitParams p = InitParams.of(filterConfig, PARAMETER_NAMES);
-        Builder defaults = builder();
-        boolean required = p.bool("required", false);
-        String cookieName = p.raw("cookieName").orElse(null);
-        String queryParameter = p.raw("queryParameter").orElse(null);
-        int maxTokenSize = (int) p.size("maxTokenSize", defaults.maxTokenSize, 64, MAX_TOKEN_SIZE_LIMIT);
-        Duration clockSkew = p.duration("clockSkew", defaults.clockSkew, Duration.ZERO);
-        Duration maxTokenLifetime = p.duration("maxTokenLifetime", defaults.maxTokenLifetime, Duration.ofSeconds(1));
-        FailureMode failureMode = p.enumValue("failureMode", FailureMode.class, FailureMode.CLOSED);
-        Duration retryAfter = p.duration("retryAfter", defaults.retryAfter, Duration.ofSeconds(1));
-        String realm = p.raw("realm").orElse(null);
-        TokenVerifier verifier = p.get("verifierClass", null, "the name of a class implementing "
-                + TokenVerifier.class.getName() + " with a public no-arg constructor", JwtBlacklistConfig::instantiate);
+        Builder b = builder();
+        // The reader only parses; every limit is the builder setter's (one place for all three paths).
+        p.apply("required", InitParams.BOOLEAN, b::required)
+                .apply("cookieName", InitParams.STRING, b::cookieName)
+                .apply("queryParameter", InitParams.STRING, b::queryParameter)
+                .apply("maxTokenSize", InitParams.SIZE, v -> b.maxTokenSize(v > Integer.MAX_VALUE ? Integer.MAX_VALUE : v.intValue()))
+                .apply("clockSkew", InitParams.DURATION, b::clockSkew)
+                .apply("maxTokenLifetime", InitParams.DURATION, b::maxTokenLifetime)
+                .apply("failureMode", InitParams.enumForm(FailureMode.class), b::failureMode)
+                .apply("retryAfter", InitParams.DURATION, b::retryAfter)
+                .apply("realm", InitParams.STRING, b::realm)
+                .apply("verifierClass", InitParams.Form.of("the name of a class implementing " + TokenVerifier.class.getName()
+                        + " with a public no-arg constructor", JwtBlacklistConfig::instantiate), b::verifier);
         boolean anyRedisParam = p.names().stream().anyMatch(RedisSettings.PARAMETER_NAMES::contains);
-        RedisSettings settings = anyRedisParam ? RedisSettings.forFilter(filterConfig, p) : null;
-        // Setters validate ranges the reader does not know; validate() names the filter in their messages.
-        return p.validate(() -> builder().required(required).cookieName(cookieName).queryParameter(queryParameter)
-                .maxTokenSize(maxTokenSize).clockSkew(clockSkew).maxTokenLifetime(maxTokenLifetime)
-                .failureMode(failureMode).retryAfter(retryAfter).realm(realm).verifier(verifier)
-                .redisSettings(settings).build());
+        b.redisSettings(anyRedisParam ? RedisSettings.forFilter(filterConfig, p) : null);
+        return p.validate(b::build);
     }
 
     private static TokenVerifier instantiate(String className) {
@@ -229,7 +226,8 @@ public final class JwtBlacklistConfig {
         /** See {@link JwtBlacklistConfig#maxTokenSize()}: 64 to 65536 characters. */
         public Builder maxTokenSize(int size) {
             if (size < 64 || size > MAX_TOKEN_SIZE_LIMIT) {
-                throw new IllegalArgumentException("maxTokenSize must be between 64 and " + MAX_TOKEN_SIZE_LIMIT + " but was " + size);
+                throw new IllegalArgumentException("maxTokenSize must be from 64 to " + MAX_TOKEN_SIZE_LIMIT
+                        + " characters but was " + size);
             }
             this.maxTokenSize = size;
             return this;
@@ -237,21 +235,15 @@ public final class JwtBlacklistConfig {
 
         /** See {@link JwtBlacklistConfig#clockSkew()}: zero to one hour. */
         public Builder clockSkew(Duration skew) {
-            Objects.requireNonNull(skew, "clockSkew");
-            if (skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("clockSkew must be between 0 and 1h but was " + Durations.format(skew));
-            }
-            this.clockSkew = skew;
+            this.clockSkew = Durations.check("clockSkew", Objects.requireNonNull(skew, "clockSkew"), Duration.ZERO,
+                    Duration.ofHours(1));
             return this;
         }
 
         /** See {@link JwtBlacklistConfig#maxTokenLifetime()}: one second to 366 days. */
         public Builder maxTokenLifetime(Duration lifetime) {
-            Objects.requireNonNull(lifetime, "maxTokenLifetime");
-            if (lifetime.compareTo(Duration.ofSeconds(1)) < 0 || lifetime.compareTo(Duration.ofDays(366)) > 0) {
-                throw new IllegalArgumentException("maxTokenLifetime must be between 1s and 366d but was " + Durations.format(lifetime));
-            }
-            this.maxTokenLifetime = lifetime;
+            this.maxTokenLifetime = Durations.check("maxTokenLifetime", Objects.requireNonNull(lifetime, "maxTokenLifetime"),
+                    Duration.ofSeconds(1), Duration.ofDays(366));
             return this;
         }
 
@@ -263,11 +255,8 @@ public final class JwtBlacklistConfig {
 
         /** See {@link JwtBlacklistConfig#retryAfter()}: one second to one day. */
         public Builder retryAfter(Duration retryAfter) {
-            Objects.requireNonNull(retryAfter, "retryAfter");
-            if (retryAfter.compareTo(Duration.ofSeconds(1)) < 0 || retryAfter.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("retryAfter must be between 1s and 1d but was " + Durations.format(retryAfter));
-            }
-            this.retryAfter = retryAfter;
+            this.retryAfter = Durations.check("retryAfter", Objects.requireNonNull(retryAfter, "retryAfter"),
+                    Duration.ofSeconds(1), Duration.ofDays(1));
             return this;
         }
 

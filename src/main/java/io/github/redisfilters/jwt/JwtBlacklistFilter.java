@@ -1,6 +1,9 @@
 package io.github.redisfilters.jwt;
 
+import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.RequestBatch;
+import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.metrics.FilterMetrics;
 import io.github.redisfilters.web.FilterRuntime;
 import io.github.redisfilters.web.ProblemResponse;
@@ -50,6 +53,8 @@ public class JwtBlacklistFilter implements Filter {
     private String challengePrefix;
     private ServletContext context;
     private String namedAttribute;
+    private String filterName;
+    private final Member member = new Member();
 
     /** For web.xml and {@code @WebFilter}: reads {@link JwtBlacklistConfig#fromInitParams}. */
     public JwtBlacklistFilter() {
@@ -72,6 +77,8 @@ public class JwtBlacklistFilter implements Filter {
         context = filterConfig.getServletContext();
         namedAttribute = TokenBlacklist.CONTEXT_ATTRIBUTE + "." + filterConfig.getFilterName();
         context.setAttribute(namedAttribute, blacklist);
+        filterName = filterConfig.getFilterName();
+        RequestBatch.register(context, member);
         synchronized (context) {
             if (context.getAttribute(TokenBlacklist.CONTEXT_ATTRIBUTE) == null) {
                 context.setAttribute(TokenBlacklist.CONTEXT_ATTRIBUTE, blacklist);
@@ -95,69 +102,112 @@ public class JwtBlacklistFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        BearerTokenExtractor.Result found = extractor.extract(request);
-        if (found instanceof BearerTokenExtractor.NoToken) {
-            if (config.required()) {
-                metrics.increment("missing");
-                response.setHeader("WWW-Authenticate", challengePrefix);
-                ProblemResponse.send(response, 401, "Unauthorized", "a bearer token is required", null);
+        try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
+            Inspection found = inspect(request);                        // plan
+            if (found instanceof Reject r) {
+                metrics.increment(r.counter());
+                if (r.status() == 401 && r.error() == null) {
+                    response.setHeader("WWW-Authenticate", challengePrefix);
+                    ProblemResponse.send(response, 401, "Unauthorized", r.description(), null);
+                } else {
+                    reject(response, r.status(), r.error(), r.description());
+                }
+                return;
+            }
+            if (!(found instanceof Check check)) {
+                chain.doFilter(request, response);                      // no token, not required
+                return;
+            }
+            TokenVerifier verifier = config.verifier();
+            if (verifier != null && !verified(verifier, check.token())) {
+                metrics.increment("verifier.rejected");
+                reject(response, 401, "invalid_token", "token verification failed");
+                return;
+            }
+            BlacklistCheck.Verdict verdict;
+            try {
+                verdict = batch.read(check.plan());                     // read
+            } catch (RedisUnavailableException e) {
+                // The breaker logs once per outage; nothing is logged per request.
+                metrics.increment("errors");
+                if (failsOpen(request.getMethod())) {
+                    metrics.increment("failed.open");
+                    chain.doFilter(request, response);
+                } else {
+                    unavailable(response);
+                }
+                return;
+            }
+            metrics.increment("checked");                               // decide and act
+            if (verdict != BlacklistCheck.Verdict.NOT_REVOKED) {
+                metrics.increment("revoked");
+                reject(response, 401, "invalid_token", "token revoked");
                 return;
             }
             chain.doFilter(request, response);
-            return;
+        }
+    }
+
+    /** What the request's token (or its absence) calls for, before Redis is asked. */
+    private sealed interface Inspection permits NoToken, Reject, Check {
+    }
+
+    private record NoToken() implements Inspection {
+    }
+
+    /** Answer without Redis: {@code error} null means a bare challenge (token required but absent). */
+    private record Reject(int status, String error, String description, String counter) implements Inspection {
+    }
+
+    private record Check(String token, BlacklistCheck plan) implements Inspection {
+    }
+
+    private static final NoToken NO_TOKEN = new NoToken();
+
+    private Inspection inspect(HttpServletRequest request) {
+        BearerTokenExtractor.Result found = extractor.extract(request);
+        if (found instanceof BearerTokenExtractor.NoToken) {
+            return config.required() ? new Reject(401, null, "a bearer token is required", "missing") : NO_TOKEN;
         }
         if (found instanceof BearerTokenExtractor.Invalid invalid) {
-            metrics.increment("malformed");
-            if (invalid.invalidRequest()) {
-                reject(response, 400, "invalid_request", invalid.description());
-            } else {
-                reject(response, 401, "invalid_token", invalid.description());
-            }
-            return;
+            return invalid.invalidRequest() ? new Reject(400, "invalid_request", invalid.description(), "malformed")
+                    : new Reject(401, "invalid_token", invalid.description(), "malformed");
         }
         String token = ((BearerTokenExtractor.Found) found).token();
         JwtClaims claims;
         try {
             claims = JwtClaims.parse(token);
         } catch (MalformedTokenException e) {
-            metrics.increment("malformed");
-            reject(response, 401, "invalid_token", e.getMessage());
-            return;
+            return new Reject(401, "invalid_token", e.getMessage(), "malformed");
         }
         if (claims.expiresAt() != null
                 && claims.expiresAt() + config.clockSkew().toSeconds() < config.clock().instant().getEpochSecond()) {
-            metrics.increment("expired");
-            reject(response, 401, "invalid_token", "token expired");
-            return;
+            return new Reject(401, "invalid_token", "token expired", "expired");
         }
-        TokenVerifier verifier = config.verifier();
-        if (verifier != null && !verified(verifier, token)) {
-            metrics.increment("verifier.rejected");
-            reject(response, 401, "invalid_token", "token verification failed");
-            return;
+        return new Check(token, BlacklistCheck.plan(blacklist.keys(), claims, token));
+    }
+
+    /** This filter as the request batch sees it: its lookup is a pure read any earlier filter may send. */
+    private final class Member implements RequestBatch.Member {
+        @Override
+        public String filterName() {
+            return filterName;
         }
-        BlacklistCheck plan = BlacklistCheck.plan(blacklist.keys(), claims, token);
-        BlacklistCheck.Verdict verdict;
-        try {
-            verdict = blacklist.check(plan);
-        } catch (RedisUnavailableException e) {
-            // The breaker logs once per outage; nothing is logged per request.
-            metrics.increment("errors");
-            if (failsOpen(request.getMethod())) {
-                metrics.increment("failed.open");
-                chain.doFilter(request, response);
-            } else {
-                unavailable(response);
-            }
-            return;
+
+        @Override
+        public SharedRedisClient redis() {
+            return runtime.redis();
         }
-        metrics.increment("checked");
-        if (verdict != BlacklistCheck.Verdict.NOT_REVOKED) {
-            metrics.increment("revoked");
-            reject(response, 401, "invalid_token", "token revoked");
-            return;
+
+        @Override
+        public boolean batching() {
+            return runtime.chainBatching();
         }
-        chain.doFilter(request, response);
+
+        @Override
+        public ReadPlan<?> planFor(HttpServletRequest request) {
+            return inspect(request) instanceof Check c ? c.plan() : null;
+        }
     }
 
     private static boolean verified(TokenVerifier verifier, String token) {
@@ -212,6 +262,7 @@ public class JwtBlacklistFilter implements Filter {
     @Override
     public void destroy() {
         if (context != null) {
+            RequestBatch.unregister(context, member);
             context.removeAttribute(namedAttribute);
             synchronized (context) {
                 if (context.getAttribute(TokenBlacklist.CONTEXT_ATTRIBUTE) == blacklist) {

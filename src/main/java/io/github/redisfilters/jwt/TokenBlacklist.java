@@ -170,8 +170,7 @@ public final class TokenBlacklist {
 
     /** Runs a check's plan in one {@code MGET} and decides. */
     BlacklistCheck.Verdict check(BlacklistCheck plan) {
-        List<String> replies = redis.call(j -> j.mget(plan.keys().toArray(String[]::new)));
-        return plan.decide(replies);
+        return redis.send(plan);
     }
 
     private boolean write(String subject, String id, Long expiresAtSeconds) {

@@ -80,7 +80,7 @@ class JwtBlacklistConfigTest {
         assertThatThrownBy(() -> JwtBlacklistConfig.fromInitParams(filterConfig(Map.of("verifierClass", "java.lang.String"))))
                 .hasMessageContaining("does not implement TokenVerifier");
         assertThatThrownBy(() -> JwtBlacklistConfig.fromInitParams(filterConfig(Map.of("clockSkew", "2h"))))
-                .hasMessage("filter 'jwt': clockSkew must be between 0 and 1h but was 2h");
+                .hasMessage("filter 'jwt': parameter 'clockSkew' has invalid value '2h': clockSkew must be from 0s to 1h but was 2h");
         assertThatThrownBy(() -> JwtBlacklistConfig.fromInitParams(filterConfig(Map.of("realm", "a\"b"))))
                 .hasMessageContaining("filter 'jwt'").hasMessageContaining("realm must be printable ASCII");
         assertThatThrownBy(() -> JwtBlacklistConfig.fromInitParams(filterConfig(Map.of("cookieName", "a b"))))

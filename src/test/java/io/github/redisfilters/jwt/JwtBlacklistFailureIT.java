@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,7 +24,8 @@ class JwtBlacklistFailureIT {
     @Parameter
     ContainerKind kind;
 
-    RedisProcess redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     ServletContainer app;
 
     @AfterEach
@@ -31,17 +33,13 @@ class JwtBlacklistFailureIT {
         if (app != null) {
             app.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     @Test
     void theApplicationDeploysWhileRedisIsDownAndRecoversWhenItComes() {
-        redis = RedisProcess.start();
-        redis.kill();
+        REDIS.process().kill();
         app = kind.start(ctx -> {
-            ctx.setInitParameter("redisUrl", redis.url());
+            ctx.setInitParameter("redisUrl", REDIS.process().url());
             ctx.setInitParameter("redisRetryInterval", "100ms");
             JwtTestApp.filter(ctx, "jwt", Map.of(), "/api/*");
             JwtTestApp.servlets(ctx);
@@ -49,16 +47,15 @@ class JwtBlacklistFailureIT {
         String bearer = "Bearer " + TestTokens.fresh("alice");
         assertThat(Http.get(app.uri("/api/me"), "Authorization", bearer).statusCode()).isEqualTo(503);
         assertThat(Http.get(app.uri("/api/me")).statusCode()).isEqualTo(200);
-        redis.launch();
+        REDIS.process().launch();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(Http.get(app.uri("/api/me"), "Authorization", bearer).statusCode()).isEqualTo(200));
     }
 
     @Test
     void redisDownGives503WhenClosedAndPassesWhenOpenThenRecovers() {
-        redis = RedisProcess.start();
         app = kind.start(ctx -> {
-            ctx.setInitParameter("redisUrl", redis.url());
+            ctx.setInitParameter("redisUrl", REDIS.process().url());
             ctx.setInitParameter("redisRetryInterval", "100ms");
             ctx.setInitParameter("redisConnectTimeout", "200ms");
             ctx.setInitParameter("redisSocketTimeout", "200ms");
@@ -70,7 +67,7 @@ class JwtBlacklistFailureIT {
         String bearer = "Bearer " + token;
         assertThat(Http.get(app.uri("/closed/me"), "Authorization", bearer).statusCode()).isEqualTo(200);
 
-        redis.kill();
+        REDIS.process().kill();
 
         HttpResponse<String> closed = Http.get(app.uri("/closed/me"), "Authorization", bearer);
         assertThat(closed.statusCode()).isEqualTo(503);
@@ -88,7 +85,7 @@ class JwtBlacklistFailureIT {
         assertThat(JwtTestApp.metrics(app.servletContext(), "closed").get("errors")).isGreaterThanOrEqualTo(6);
         assertThat(JwtTestApp.metrics(app.servletContext(), "openSafe").get("failed.open")).isEqualTo(2);
 
-        redis.launch();
+        REDIS.process().launch();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(Http.get(app.uri("/closed/me"), "Authorization", bearer).statusCode()).isEqualTo(200));
         // revocation works again after the restart (empty Redis: revoke again)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.ServletContainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(ContainerKind.class)
 class JwtBlacklistFilterIT {
-    static RedisProcess redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static ServletContainer serverA;
     static ServletContainer serverB;
 
@@ -36,13 +37,12 @@ class JwtBlacklistFilterIT {
 
     @BeforeParameterizedClassInvocation
     static void start(ContainerKind kind) {
-        redis = RedisProcess.start();
         serverA = kind.start(ctx -> app(ctx));
         serverB = kind.start(ctx -> app(ctx));
     }
 
     private static void app(jakarta.servlet.ServletContext ctx) {
-        ctx.setInitParameter("redisUrl", redis.url());
+        ctx.setInitParameter("redisUrl", REDIS.process().url());
         JwtTestApp.filter(ctx, "jwt", Map.of(), "/api/*");
         JwtTestApp.filter(ctx, "jwtRequired", Map.of("required", "true", "realm", "shop"), "/required/*");
         JwtTestApp.filter(ctx, "jwtVerified", Map.of("verifierClass", TestTokens.Hs256Verifier.class.getName()), "/verified/*");
@@ -54,13 +54,8 @@ class JwtBlacklistFilterIT {
     static void stop() {
         serverA.close();
         serverB.close();
-        redis.close();
     }
 
-    @BeforeEach
-    void clean() {
-        redis.flushAll();
-    }
 
     private static String auth(String token) {
         return "Bearer " + token;
@@ -127,12 +122,12 @@ class JwtBlacklistFilterIT {
         String token = TestTokens.fresh("alice");
         String forged = token.substring(0, token.lastIndexOf('.') + 1) + "Zm9yZ2Vk";
         assertThat(Http.get(serverA.uri("/verified/me"), "Authorization", auth(token)).statusCode()).isEqualTo(200);
-        redis.resetStats();
+        REDIS.process().resetStats();
         HttpResponse<String> r = Http.get(serverA.uri("/verified/me"), "Authorization", auth(forged));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue(
                 "Bearer error=\"invalid_token\", error_description=\"token verification failed\"");
-        assertThat(redis.totalCommands()).isZero();
+        assertThat(REDIS.process().totalCommands()).isZero();
         // without a verifier the same forged token is only checked against the blacklist
         assertThat(Http.get(serverA.uri("/api/me"), "Authorization", auth(forged)).statusCode()).isEqualTo(200);
     }
@@ -155,24 +150,24 @@ class JwtBlacklistFilterIT {
     void expiredTokensAreRejectedWithoutARedisRoundTrip() {
         Instant now = Instant.now();
         String expired = TestTokens.token("alice", "x1", now.minusSeconds(3600), now.minusSeconds(600));
-        redis.resetStats();
+        REDIS.process().resetStats();
         HttpResponse<String> r = Http.get(serverA.uri("/api/me"), "Authorization", auth(expired));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue(
                 "Bearer error=\"invalid_token\", error_description=\"token expired\"");
-        assertThat(redis.totalCommands()).isZero();
+        assertThat(REDIS.process().totalCommands()).isZero();
     }
 
     @Test
     void oneCheckIsOneRoundTrip() {
         String token = TestTokens.fresh("carol");
         Http.get(serverA.uri("/api/me"), "Authorization", auth(token)); // warm-up: connection pool
-        redis.resetStats();
+        REDIS.process().resetStats();
         for (int i = 0; i < 10; i++) {
             assertThat(Http.get(serverA.uri("/api/me"), "Authorization", auth(token)).statusCode()).isEqualTo(200);
         }
-        assertThat(redis.commandStats()).containsEntry("mget", 10L);
-        assertThat(redis.totalCommands()).isEqualTo(10);
+        assertThat(REDIS.process().commandStats()).containsEntry("mget", 10L);
+        assertThat(REDIS.process().totalCommands()).isEqualTo(10);
     }
 
     static List<Arguments> corpus() {

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.SampleFilter;
 import io.github.redisfilters.testing.ServletContainer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sample web.xml is schema-valid (Jakarta EE 10, web-app 6.0) and its filter boots and works. */
 class JwtBlacklistSampleIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     static final Path SAMPLE = Path.of("web.xml-samples/jwt-blacklist.xml");
 
     @Test
@@ -19,9 +23,8 @@ class JwtBlacklistSampleIT {
         SampleFilter sample = SampleFilter.first(SAMPLE);
         assertThat(sample.params()).containsKeys("required", "maxTokenSize", "clockSkew", "maxTokenLifetime", "failureMode", "retryAfter");
 
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer app = ContainerKind.JETTY.start(ctx -> {
-                 ctx.setInitParameter("redisUrl", redis.url());
+        try (ServletContainer app = ContainerKind.JETTY.start(ctx -> {
+                 ctx.setInitParameter("redisUrl", REDIS.process().url());
                  sample.register(ctx);
                  JwtTestApp.servlets(ctx);
              })) {

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.SharedRedisClient;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -19,12 +20,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class JwtCheckBenchIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     static final int N = 20_000;
 
     @Test
     void blacklistCheckVersusOneExists() {
-        try (RedisProcess redis = RedisProcess.start()) {
-            SharedRedisClient client = SharedRedisClient.create(RedisSettings.builder().url(redis.url()).build());
+        {
+            SharedRedisClient client = SharedRedisClient.create(RedisSettings.builder().url(REDIS.process().url()).build());
             TokenBlacklist blacklist = TokenBlacklist.create(client, JwtBlacklistConfig.defaults());
             String token = TestTokens.fresh("alice");
             blacklist.revokeAllFor("alice", java.time.Instant.now().minusSeconds(3600));
@@ -33,12 +37,12 @@ class JwtCheckBenchIT {
             Runnable stub = () -> client.call(j -> j.exists(stubKey));
             run(check, N);
             run(stub, N); // warm-up
-            redis.resetStats();
+            REDIS.process().resetStats();
             run(check, 1000);
-            assertThat(redis.totalCommands()).isEqualTo(1000);
-            redis.resetStats();
+            assertThat(REDIS.process().totalCommands()).isEqualTo(1000);
+            REDIS.process().resetStats();
             run(stub, 1000);
-            assertThat(redis.totalCommands()).isEqualTo(1000);
+            assertThat(REDIS.process().totalCommands()).isEqualTo(1000);
             List<Double> checkUs = new ArrayList<>();
             List<Double> stubUs = new ArrayList<>();
             for (int round = 0; round < 5; round++) {
@@ -56,9 +60,8 @@ class JwtCheckBenchIT {
     /** The same comparison through real HTTP on Jetty: the filter vs a stub filter doing one EXISTS. */
     @Test
     void filterVersusOneExistsFilterOverHttp() {
-        try (RedisProcess redis = RedisProcess.start();
-             io.github.redisfilters.testing.ServletContainer app = io.github.redisfilters.testing.ContainerKind.JETTY.start(ctx -> {
-                 ctx.setInitParameter("redisUrl", redis.url());
+        try (io.github.redisfilters.testing.ServletContainer app = io.github.redisfilters.testing.ContainerKind.JETTY.start(ctx -> {
+                 ctx.setInitParameter("redisUrl", REDIS.process().url());
                  JwtTestApp.filter(ctx, "jwt", java.util.Map.of(), "/api/*");
                  ctx.addFilter("stub", new jakarta.servlet.Filter() {
                      SharedRedisClient client;
@@ -66,7 +69,7 @@ class JwtCheckBenchIT {
                      @Override
                      public void init(jakarta.servlet.FilterConfig fc) {
                          client = SharedRedisClient.acquire(fc.getServletContext(),
-                                 RedisSettings.builder().url(redis.url()).build());
+                                 RedisSettings.builder().url(REDIS.process().url()).build());
                      }
 
                      @Override
@@ -108,9 +111,9 @@ class JwtCheckBenchIT {
                     nanos[v][i] = System.nanoTime() - t0;
                 }
             }
-            redis.resetStats();
+            REDIS.process().resetStats();
             run(viaFilter, 100);
-            assertThat(redis.totalCommands()).isEqualTo(100);
+            assertThat(REDIS.process().totalCommands()).isEqualTo(100);
             double f = medianMicros(nanos[0]);
             double s = medianMicros(nanos[1]);
             double n = medianMicros(nanos[2]);

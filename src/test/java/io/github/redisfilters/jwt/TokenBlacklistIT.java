@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.SharedRedisClient;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,13 +13,14 @@ import java.time.ZoneOffset;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** The {@link TokenBlacklist} API against a real Redis: keys, values and TTLs as stored. */
 class TokenBlacklistIT {
-    static RedisProcess redis;
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static SharedRedisClient client;
     // A fixed clock makes TTL arithmetic exact; Redis counts the TTL down in real time.
     static final Instant NOW = Instant.parse("2030-01-01T12:00:00.250Z");
@@ -27,8 +28,7 @@ class TokenBlacklistIT {
 
     @BeforeAll
     static void start() {
-        redis = RedisProcess.start();
-        client = SharedRedisClient.create(RedisSettings.builder().url(redis.url()).keyPrefix("t1:").build());
+        client = SharedRedisClient.create(RedisSettings.builder().url(REDIS.process().url()).keyPrefix("t1:").build());
         blacklist = TokenBlacklist.create(client, JwtBlacklistConfig.builder().clockSkew(Duration.ofSeconds(60))
                 .maxTokenLifetime(Duration.ofHours(1)).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build());
     }
@@ -36,22 +36,16 @@ class TokenBlacklistIT {
     @AfterAll
     static void stop() {
         client.close();
-        redis.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        redis.flushAll();
     }
 
     private static Set<String> keys() {
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             return j.keys("*");
         }
     }
 
     private static long ttl(String key) {
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             return j.ttl(key);
         }
     }
@@ -92,7 +86,7 @@ class TokenBlacklistIT {
     void watermarkRevokesTokensIssuedInOrBeforeItsSecondAndExpiresAfterMaxLifetime() {
         assertThat(blacklist.revokeAllFor("alice", NOW)).isTrue(); // 12:00:00.250 → second 12:00:00
         String key = blacklist.keys().watermarkKey("alice");
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.get(key)).isEqualTo(Long.toString(NOW.getEpochSecond()));
         }
         assertThat(ttl(key)).isBetween(3655L, 3660L); // before + 1 h lifetime + 60 s skew − now
@@ -107,11 +101,11 @@ class TokenBlacklistIT {
     void watermarksOnlyMoveForward() {
         assertThat(blacklist.revokeAllFor("alice", NOW)).isTrue();
         assertThat(blacklist.revokeAllFor("alice", NOW.minusSeconds(30))).isFalse();
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.get(blacklist.keys().watermarkKey("alice"))).isEqualTo(Long.toString(NOW.getEpochSecond()));
         }
         assertThat(blacklist.revokeAllFor("alice", NOW.plusSeconds(5))).isTrue();
-        try (Jedis j = redis.admin()) {
+        try (Jedis j = REDIS.process().admin()) {
             assertThat(j.get(blacklist.keys().watermarkKey("alice"))).isEqualTo(Long.toString(NOW.getEpochSecond() + 5));
         }
     }
@@ -154,9 +148,9 @@ class TokenBlacklistIT {
     void isRevokedIsOneRoundTripAndMalformedTokensAreRefused() {
         String token = TestTokens.token("alice", "jti-9", NOW, NOW.plusSeconds(900));
         blacklist.isRevoked(token);
-        redis.resetStats();
+        REDIS.process().resetStats();
         blacklist.isRevoked(token);
-        assertThat(redis.totalCommands()).isEqualTo(1);
+        assertThat(REDIS.process().totalCommands()).isEqualTo(1);
         assertThatThrownBy(() -> blacklist.revoke("not.a.token!")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("not.a.token");
     }

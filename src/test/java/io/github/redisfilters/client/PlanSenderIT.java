@@ -1,0 +1,181 @@
+package io.github.redisfilters.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.redisfilters.testing.RedisClusterGroup;
+import io.github.redisfilters.testing.RedisFixture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/** Plans sent together: one pipelined round trip, each plan its own replies and its own errors. */
+class PlanSenderIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
+    static final LuaScript INCR = LuaScript.of("incr.lua", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A script call plan: INCRBY key by n. */
+    record Incr(String key, int n) implements ReadPlan<Long> {
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(INCR, List.of(b(key)), List.of(b(Integer.toString(n))));
+        }
+
+        @Override
+        public Long decide(Replies replies) {
+            return replies.number(0);
+        }
+    }
+
+    /** Two commands in one plan: GET a, MGET b c. */
+    record Reads(String a, String bKey, String c) implements ReadPlan<List<String>> {
+        @Override
+        public void addTo(Commands commands) {
+            commands.get(b(a));
+            commands.mget(List.of(b(bKey), b(c)));
+        }
+
+        @Override
+        public List<String> decide(Replies replies) {
+            List<String> out = new ArrayList<>();
+            out.add(text(replies.bytes(0)));
+            for (Object o : replies.list(1)) {
+                out.add(text((byte[]) o));
+            }
+            return out;
+        }
+    }
+
+    static String text(byte[] v) {
+        return v == null ? null : new String(v, StandardCharsets.UTF_8);
+    }
+
+    /** Read events of the server between two INFO calls on one connection, minus the second INFO. */
+    static long readsDuring(Runnable r) {
+        try (Jedis j = REDIS.process().admin()) {
+            long before = reads(j);
+            r.run();
+            return reads(j) - before - 1;
+        }
+    }
+
+    static long reads(Jedis j) {
+        String info = j.info("stats");
+        int i = info.indexOf("total_reads_processed:");
+        return Long.parseLong(info.substring(i + 22, info.indexOf('\r', i)));
+    }
+
+    @Test
+    void plansOfSeveralFiltersTravelInOneRoundTripAndEachGetsItsOwnReplies() {
+        SharedRedisClient c = REDIS.newClient();
+        try (Jedis j = REDIS.process().admin()) {
+            j.set("a", "1");
+            j.set("c", "3");
+        }
+        c.send(new Incr("warm", 1)); // connection and script cached
+        Incr first = new Incr("n", 2);
+        Reads reads = new Reads("a", "b", "c");
+        Incr second = new Incr("n", 5);
+        Results[] results = new Results[1];
+        long roundTrips = readsDuring(() -> results[0] = c.send(List.of(first, reads, second)));
+        assertThat(roundTrips).as("server read events for three plans, four commands").isEqualTo(1);
+        assertThat(results[0].get(first)).isEqualTo(2L);
+        assertThat(results[0].get(reads)).containsExactly("1", null, "3");
+        assertThat(results[0].get(second)).isEqualTo(7L);
+    }
+
+    @Test
+    void aFlushedScriptIsReloadedForTheOnePlanThatNeedsIt() {
+        SharedRedisClient c = REDIS.newClient();
+        c.send(new Incr("n", 1));
+        try (Jedis j = REDIS.process().admin()) {
+            j.scriptFlush();
+        }
+        REDIS.process().resetStats();
+        Incr inc = new Incr("n", 1);
+        Reads reads = new Reads("n", "x", "y");
+        Results r = c.send(List.of(reads, inc));
+        assertThat(r.get(inc)).isEqualTo(2L);
+        assertThat(r.get(reads)).containsExactly("1", null, null);
+        assertThat(REDIS.process().commandStats()).containsEntry("evalsha", 1L).containsEntry("eval", 1L)
+                .as("the script ran once, not twice").containsEntry("incrby", 1L);
+    }
+
+    @Test
+    void anErrorReplyFailsOnlyThePlanItBelongsTo() {
+        SharedRedisClient c = REDIS.newClient();
+        try (Jedis j = REDIS.process().admin()) {
+            j.hset("h", "f", "v"); // INCRBY on a hash: WRONGTYPE
+        }
+        Incr wrong = new Incr("h", 1);
+        Incr right = new Incr("n", 3);
+        Results r = c.send(List.of(wrong, right));
+        assertThatThrownBy(() -> r.get(wrong)).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("WRONGTYPE");
+        assertThat(r.get(right)).isEqualTo(3L);
+        assertThat(c.breaker().state()).as("Redis answered: not an outage").isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void whenRedisIsDownEveryPlanFailsAndTheBreakerCountsOneFailurePerBatch() {
+        SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().url(REDIS.process().url())
+                .connectTimeout(Duration.ofMillis(200)).socketTimeout(Duration.ofMillis(200)).failureThreshold(2).build());
+        try {
+            c.send(new Incr("n", 1));
+            REDIS.process().kill();
+            Incr a = new Incr("n", 1);
+            Reads b = new Reads("a", "b", "c");
+            Results r = c.send(List.of(a, b));
+            assertThatThrownBy(() -> r.get(a)).isInstanceOf(RedisUnavailableException.class);
+            assertThatThrownBy(() -> r.get(b)).isInstanceOf(RedisUnavailableException.class);
+            assertThat(c.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+            c.send(List.of(new Incr("n", 1), new Incr("m", 1)));
+            assertThat(c.breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void onClusterEachNodeGetsItsOwnPipelineAndEveryPlanItsReplies() {
+        try (RedisClusterGroup cluster = RedisClusterGroup.start(false)) {
+            SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().clusterNodes(cluster.seeds()).build());
+            try {
+                List<Incr> plans = new ArrayList<>();
+                for (int i = 0; i < 12; i++) { // keys spread over the three masters
+                    plans.add(new Incr("{k" + i + "}:n", i));
+                }
+                Results r = c.send(plans);
+                for (int i = 0; i < 12; i++) {
+                    assertThat(r.get(plans.get(i))).isEqualTo((long) i);
+                }
+                for (var m : cluster.masters()) {
+                    try (Jedis j = m.admin()) {
+                        j.scriptFlush();
+                    }
+                }
+                Results again = c.send(plans);
+                for (int i = 0; i < 12; i++) {
+                    assertThat(again.get(plans.get(i))).as("after NOSCRIPT on every node").isEqualTo(2L * i);
+                }
+                long keysPerMaster = cluster.masters().stream().filter(m -> {
+                    try (Jedis j = m.admin()) {
+                        return j.dbSize() > 0;
+                    }
+                }).count();
+                assertThat(keysPerMaster).as("the plans really spanned several nodes").isGreaterThan(1);
+            } finally {
+                c.close();
+            }
+        }
+    }
+}
