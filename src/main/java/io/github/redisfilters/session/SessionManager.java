@@ -1,6 +1,8 @@
 package io.github.redisfilters.session;
 
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.Results;
+import io.github.redisfilters.client.WritePlan;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -180,7 +182,7 @@ final class SessionManager implements RedisSession.Owner {
      * request has no session id or gets no session. Hand the reply to {@link #prefetched}; if the
      * application never asks for its session, {@link #commit} still releases a lock taken here.
      */
-    synchronized SessionRepository.Plan prefetchPlan() {
+    synchronized SessionRepository.LoadPlan prefetchPlan() {
         if (requestedId == null || excluded || loadAttempted) {
             return null;
         }
@@ -192,12 +194,12 @@ final class SessionManager implements RedisSession.Owner {
                 config.lockTimeout().toMillis());
     }
 
-    /** The reply to {@link #prefetchPlan()}'s plan (or the exception the pipeline met). */
-    synchronized void prefetched(Object reply) {
-        if (reply instanceof Throwable) {
-            return; // the application's getSession loads by itself; a lock taken meanwhile expires
-        }
-        SessionRepository.Loaded l = SessionRepository.parseLoad(requestedId, store.now(), reply);
+    /**
+     * The decision of {@link #prefetchPlan()}'s plan (null: no such session). Not called when the
+     * pipeline failed: the application's {@code getSession} then loads by itself (and a lock the
+     * failed pipeline may have taken expires).
+     */
+    synchronized void prefetched(SessionRepository.Loaded l) {
         if (l instanceof SessionRepository.Stored s && !s.locked()) {
             lockToken = null; // no lock was asked for
             lockedId = null;
@@ -359,7 +361,7 @@ final class SessionManager implements RedisSession.Owner {
                 tooLarge = e; // deletions and the lock release below still go out
             }
         }
-        List<SessionRepository.Plan> plans = new ArrayList<>(3);
+        List<WritePlan<?>> plans = new ArrayList<>(3);
         for (String id : pendingDeletes) {
             boolean ours = id.equals(lockedId) && lockToken != null;
             plans.add(store.repository().releasePlan(id, ours ? lockToken : null, true));
@@ -369,7 +371,7 @@ final class SessionManager implements RedisSession.Owner {
         }
         pendingDeletes.clear();
         if (save != null) {
-            plans.add(store.repository().savePlan(save.write()));
+            plans.add(save.plan());
             if (save.indexNow()) {
                 plans.add(store.repository().indexPlan(save.write().principal(), s.getId(), save.write().now(),
                         store.horizon(save.write().now(), s.getMaxInactiveInterval())));
@@ -382,19 +384,18 @@ final class SessionManager implements RedisSession.Owner {
             lockToken = null;
         }
         touchDue = false;
-        List<Object> replies = plans.isEmpty() ? List.of() : store.repository().runAll(plans);
+        Results results = plans.isEmpty() ? null : store.repository().runAll(plans);
         if (tooLarge != null) {
             throw tooLarge;
         }
         if (save != null) {
-            int at = plans.size() - (save.indexNow() ? 2 : 1);
-            saved(s, save, SessionRepository.parseSave(replies.get(at)));
+            saved(s, save, results.get(save.plan()));
         }
     }
 
     /** What one commit writes for the session. */
     private record Save(SessionRepository.Write write, Set<String> names, Set<String> removals, boolean indexNow,
-            Map<String, Integer> sizes) {
+            Map<String, Integer> sizes, WritePlan<SessionRepository.Saved> plan) {
     }
 
     private Save prepareSave(RedisSession s) {
@@ -443,9 +444,10 @@ final class SessionManager implements RedisSession.Owner {
         if (size > config.maxSessionSize()) {
             refuse(size);
         }
-        return new Save(new SessionRepository.Write(kind, s.getId(), stored, store.now(), s.getMaxInactiveInterval(),
-                s.creationTimeUnchecked(), setPrincipal, principal, holding ? lockToken : null, values, removals),
-                names, removals, principalChanged && principal != null, sizes);
+        SessionRepository.Write w = new SessionRepository.Write(kind, s.getId(), stored, store.now(),
+                s.getMaxInactiveInterval(), s.creationTimeUnchecked(), setPrincipal, principal, holding ? lockToken : null,
+                values, removals);
+        return new Save(w, names, removals, principalChanged && principal != null, sizes, store.repository().savePlan(w));
     }
 
     /** Size of each stored attribute as far as this request knows (built at its first save). */

@@ -1,22 +1,28 @@
 package io.github.redisfilters.session;
 
+import io.github.redisfilters.client.Commands;
 import io.github.redisfilters.client.LuaScript;
+import io.github.redisfilters.client.Plan;
+import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.Replies;
+import io.github.redisfilters.client.Results;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.client.WritePlan;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
+import java.util.function.Function;
 
 /**
- * Redis access of the session store, as <em>plans</em> (a script and its keys and arguments,
- * derived from the request alone) kept apart from the parsing of their replies, so that a caller
- * may send a plan together with other filters' lookups in one pipeline and hand the reply back.
- * Every plan touches keys of one hash tag, so every plan works on Redis Cluster.
+ * Redis access of the session store, as the client package's plans ({@link ReadPlan},
+ * {@link WritePlan}: a script and its keys and arguments, derived from the request alone, apart
+ * from what the reply means), so that a caller may send a plan together with other filters' plans
+ * in one pipeline ({@link SharedRedisClient#send(List)}). Every plan touches keys of one hash tag,
+ * so every plan works on Redis Cluster.
  *
  * <p>Layout: {@code <prefix>session:{<tag>}<rest>} is a hash, where {@code <tag>} is the first
  * {@value #TAG_LENGTH} characters of the session id (kept by {@code changeSessionId}, so the old
@@ -32,7 +38,9 @@ import redis.clients.jedis.Response;
  * <ul>
  * <li>{@link #loadPlan} reads a session. With {@code touch=false} and no lock token it is a
  * <b>pure read</b>: it writes nothing a later request could notice, so it may be sent before the
- * application asks for its session, or for a request that never does. Its reply says whether a
+ * application asks for its session, or for a request that never does
+ * ({@link ReadPlan#mayRunEarly()} is true for every load without the touch; a lock it took is
+ * taken back by its {@link ReadPlan#undo undo}, a {@link #releasePlan}). Its reply says whether a
  * touch (access time, TTL) is due; the session filter then lets the touch ride on its save, or
  * sends {@link #savePlan} with no changes once the application has used the session. With
  * {@code touch=true} the touch rides on the load itself (what the filter does when it loads by
@@ -83,8 +91,47 @@ final class SessionRepository {
         return prefix + "principal:" + principal;
     }
 
-    /** One script call, described rather than executed. */
-    record Plan(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+    /** One script call whose reply {@code parse} turns into the plan's decision. */
+    record ScriptWrite<T>(LuaScript script, List<byte[]> keys, List<byte[]> args, Function<Object, T> parse)
+            implements WritePlan<T> {
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(script, keys, args);
+        }
+
+        @Override
+        public T decide(Replies replies) {
+            return parse.apply(replies.get(0));
+        }
+    }
+
+    /**
+     * The load of one session (see the class comment).
+     *
+     * @param touch     record the access and extend the TTL now (else a pure read)
+     * @param lockToken take the session's write lock with this token; null = no lock
+     */
+    record LoadPlan(SessionRepository repository, String id, long now, boolean touch, String lockToken, List<byte[]> keys,
+            List<byte[]> args) implements ReadPlan<Loaded> {
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(LOAD, keys, args);
+        }
+
+        @Override
+        public Loaded decide(Replies replies) {
+            return parseLoad(id, now, replies.get(0));
+        }
+
+        @Override
+        public boolean mayRunEarly() {
+            return !touch;
+        }
+
+        @Override
+        public WritePlan<?> undo(Loaded decision) {
+            return decision instanceof Stored s && s.locked() ? repository.releasePlan(id, lockToken, false) : null;
+        }
     }
 
     // ---- load ---------------------------------------------------------------------------------
@@ -114,13 +161,14 @@ final class SessionRepository {
      * @param touch      record the access and extend the TTL now (else a pure read)
      * @param lockToken  take the session's write lock with this token; null = no lock
      */
-    Plan loadPlan(String id, long now, boolean touch, String lockToken, long lockTtlMillis) {
-        return new Plan(LOAD, List.of(bytes(sessionKey(id)), bytes(lockKey(id))), List.of(bytes(Long.toString(now)),
-                touch ? ONE : ZERO, lockToken == null ? EMPTY : bytes(lockToken), bytes(Long.toString(lockTtlMillis))));
+    LoadPlan loadPlan(String id, long now, boolean touch, String lockToken, long lockTtlMillis) {
+        return new LoadPlan(this, id, now, touch, lockToken, List.of(bytes(sessionKey(id)), bytes(lockKey(id))),
+                List.of(bytes(Long.toString(now)), touch ? ONE : ZERO, lockToken == null ? EMPTY : bytes(lockToken),
+                        bytes(Long.toString(lockTtlMillis))));
     }
 
     Loaded load(String id, long now, boolean touch, String lockToken, long lockTtlMillis) {
-        return parseLoad(id, now, run(loadPlan(id, now, touch, lockToken, lockTtlMillis)));
+        return redis.send(loadPlan(id, now, touch, lockToken, lockTtlMillis));
     }
 
     /** The decision half of a load: what the script's reply means. */
@@ -197,7 +245,7 @@ final class SessionRepository {
     record Saved(int status, boolean indexRefresh, boolean lockLost) {
     }
 
-    Plan savePlan(Write w) {
+    ScriptWrite<Saved> savePlan(Write w) {
         List<byte[]> args = new ArrayList<>(8 + 2 * w.attributes().size() + w.removals().size());
         args.add(bytes(w.kind().name().toLowerCase(java.util.Locale.ROOT)));
         args.add(bytes(Long.toString(w.now())));
@@ -215,11 +263,12 @@ final class SessionRepository {
             args.add(bytes(ATTRIBUTE_PREFIX + r));
         }
         String from = w.fromId() == null ? w.id() : w.fromId();
-        return new Plan(SAVE, List.of(bytes(sessionKey(w.id())), bytes(lockKey(from)), bytes(sessionKey(from))), args);
+        return new ScriptWrite<>(SAVE, List.of(bytes(sessionKey(w.id())), bytes(lockKey(from)), bytes(sessionKey(from))), args,
+                SessionRepository::parseSave);
     }
 
     Saved save(Write w) {
-        return parseSave(run(savePlan(w)));
+        return redis.send(savePlan(w));
     }
 
     static Saved parseSave(Object reply) {
@@ -235,24 +284,25 @@ final class SessionRepository {
      * Releases the lock of session {@code id} if {@code lockToken} (may be null) still holds it,
      * and deletes the session when {@code delete}. Reply: 1 when a session was deleted.
      */
-    Plan releasePlan(String id, String lockToken, boolean delete) {
+    ScriptWrite<Boolean> releasePlan(String id, String lockToken, boolean delete) {
         List<byte[]> keys = delete ? List.of(bytes(lockKey(id)), bytes(sessionKey(id))) : List.of(bytes(lockKey(id)));
-        return new Plan(RELEASE, keys, List.of(lockToken == null ? EMPTY : bytes(lockToken)));
+        return new ScriptWrite<>(RELEASE, keys, List.of(lockToken == null ? EMPTY : bytes(lockToken)),
+                reply -> Long.valueOf(1L).equals(reply));
     }
 
     /** Deletes a session (and its lock); true when it existed. */
     boolean delete(String id) {
-        return Long.valueOf(1L).equals(run(releasePlan(id, null, true)));
+        return redis.send(releasePlan(id, null, true));
     }
 
     /** Adds (or re-scores) a session in its principal's index and prunes dead entries. */
-    Plan indexPlan(String principal, String id, long now, long horizon) {
-        return new Plan(INDEX, List.of(bytes(indexKey(principal))),
-                List.of(bytes(Long.toString(now)), bytes("add"), bytes(id), bytes(Long.toString(horizon))));
+    ScriptWrite<Object> indexPlan(String principal, String id, long now, long horizon) {
+        return new ScriptWrite<>(INDEX, List.of(bytes(indexKey(principal))),
+                List.of(bytes(Long.toString(now)), bytes("add"), bytes(id), bytes(Long.toString(horizon))), reply -> reply);
     }
 
     void index(String principal, String id, long now, long horizon) {
-        run(indexPlan(principal, id, now, horizon));
+        redis.send(indexPlan(principal, id, now, horizon));
     }
 
     void unindex(String principal, String id, long now) {
@@ -279,67 +329,22 @@ final class SessionRepository {
 
     // ---- running plans -------------------------------------------------------------------------
 
-    /** Runs one plan (one round trip). */
-    Object run(Plan plan) {
-        return redis.evalBinary(plan.script(), plan.keys(), plan.args());
+    /** Runs one plan (one round trip) and returns its decision. */
+    <T> T run(Plan<T> plan) {
+        return redis.send(plan);
     }
 
     /**
-     * Runs plans in ONE pipelined round trip (on Cluster, one per node, in parallel) and returns
-     * their replies in order. A plan whose script Redis no longer caches ({@code NOSCRIPT}, after
-     * a restart or failover) ran nothing and is sent again with its source. This is the seam the
-     * chain-wide pipeline of the client package replaces.
+     * Runs plans in ONE pipelined round trip (on Cluster, one per node, in parallel).
      *
-     * @throws RedisUnavailableException when Redis cannot answer or a plan answers an error
+     * @throws RedisUnavailableException when Redis could not serve one of them
      */
-    List<Object> runAll(List<Plan> plans) {
-        if (plans.size() == 1) {
-            return java.util.Collections.singletonList(run(plans.get(0)));
+    Results runAll(List<? extends Plan<?>> plans) {
+        Results r = redis.send(plans);
+        for (Plan<?> p : plans) {
+            r.get(p); // the first failure, if any, is the caller's failure mode
         }
-        return redis.call(j -> {
-            List<Object> out = pipeline(j, plans, false);
-            List<Integer> missing = new ArrayList<>();
-            for (int i = 0; i < out.size(); i++) {
-                if (out.get(i) instanceof Exception e && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    missing.add(i);
-                }
-            }
-            if (!missing.isEmpty()) {
-                List<Plan> again = new ArrayList<>();
-                missing.forEach(i -> again.add(plans.get(i)));
-                List<Object> retried = pipeline(j, again, true);
-                for (int k = 0; k < missing.size(); k++) {
-                    out.set(missing.get(k), retried.get(k));
-                }
-            }
-            for (Object o : out) {
-                if (o instanceof redis.clients.jedis.exceptions.JedisDataException e) {
-                    throw e; // the client's call() classifies it (unavailability or a script error)
-                }
-            }
-            return out;
-        });
-    }
-
-    private static List<Object> pipeline(redis.clients.jedis.UnifiedJedis j, List<Plan> plans, boolean source) {
-        List<Response<Object>> replies = new ArrayList<>(plans.size());
-        try (AbstractPipeline p = j.pipelined()) {
-            for (Plan plan : plans) {
-                replies.add(source
-                        ? p.eval(plan.script().source().getBytes(StandardCharsets.UTF_8), plan.keys(), plan.args())
-                        : p.evalsha(plan.script().sha1().getBytes(StandardCharsets.US_ASCII), plan.keys(), plan.args()));
-            }
-            p.sync();
-        }
-        List<Object> out = new ArrayList<>(replies.size());
-        for (Response<Object> r : replies) {
-            try {
-                out.add(r.get());
-            } catch (redis.clients.jedis.exceptions.JedisDataException e) {
-                out.add(e);
-            }
-        }
-        return out;
+        return r;
     }
 
     static byte[] bytes(String s) {

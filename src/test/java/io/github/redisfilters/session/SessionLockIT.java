@@ -38,7 +38,7 @@ class SessionLockIT {
 
     static ServletContainer app(ContainerKind kind) {
         return kind.start(SessionTestApp.app("redisUrl", REDIS.process().url(), Map.of("keyPrefix", "lk:",
-                "lockWait", "1s", "lockTimeout", "3s", "redisFailureThreshold", "1", "redisRetryInterval", "100ms")));
+                "lockWait", "4s", "lockTimeout", "8s", "redisFailureThreshold", "1", "redisRetryInterval", "100ms")));
     }
 
     @BeforeEach
@@ -107,7 +107,7 @@ class SessionLockIT {
             HttpResponse<String> read = Http.get(tomcat.uri("/s/cart"), cookie(id));
             assertThat(read.statusCode()).as("GET takes no lock").isEqualTo(200);
             HttpResponse<String> blocked = add(tomcat, id, "late", 0);
-            assertThat(blocked.statusCode()).as("lockWait (1s) ran out, the holder (lock TTL 3s) still runs").isEqualTo(503);
+            assertThat(blocked.statusCode()).as("lockWait (4s) ran out, the holder (lock TTL 8s) still runs").isEqualTo(503);
             assertThat(blocked.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(blocked.body()).contains("Another request of this session");
             assertThat(RedisSessionFilterIT.setCookie(blocked)).isEmpty();
@@ -128,7 +128,7 @@ class SessionLockIT {
         SessionRepository.Loaded taken = repo.load(id, System.currentTimeMillis(), true, "dead-server", 300);
         assertThat(taken).isInstanceOfSatisfying(SessionRepository.Stored.class, s -> assertThat(s.locked()).isTrue());
         HttpResponse<String> r = add(tomcat, id, "after", 0);
-        assertThat(r.statusCode()).as("waited for the lock's 300ms TTL within lockWait 1s").isEqualTo(200);
+        assertThat(r.statusCode()).as("waited for the lock's 300ms TTL within lockWait 4s").isEqualTo(200);
         assertThat(r.body()).isEqualTo("2 2");
     }
 
@@ -155,7 +155,7 @@ class SessionLockIT {
                     .until(() -> Http.get(server.uri("/s/cart"), cookie(id)).statusCode() == 200);
         }
         assertThat(Http.get(jetty.uri("/s/cart"), cookie(id)).body()).as("the stored cart survived").isEqualTo("1 1");
-        // the holder's lock came back with the data set: the next write waits for its 3s TTL
+        // the holder's lock came back with the data set: the next write waits for its 8s TTL
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
                 .until(() -> add(tomcat, id, "next", 0).statusCode() == 200);
         assertThat(Http.get(jetty.uri("/s/cart"), cookie(id)).body()).isEqualTo("2 2");
