@@ -70,7 +70,7 @@ class SlotMigrationIT {
             assertThat(created.statusCode()).isEqualTo(200);
             String cookie = created.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
             String sessionId = cookie.substring(cookie.indexOf('=') + 1);
-            int slot = JedisClusterCRC16.getSlot("{" + sessionId + "}");
+            int slot = JedisClusterCRC16.getSlot(io.github.redisfilters.session.SessionKeys.key("mig:", sessionId));
             String clientIp = addressInSlot(slot);
             String product = "/api/products/" + productInSlot(slot);
 
