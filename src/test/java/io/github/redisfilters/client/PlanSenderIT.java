@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisfilters.testing.RedisClusterGroup;
 import io.github.redisfilters.testing.RedisFixture;
+import io.github.redisfilters.testing.RoundTrips;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,19 +61,10 @@ class PlanSenderIT {
         return v == null ? null : new String(v, StandardCharsets.UTF_8);
     }
 
-    /** Read events of the server between two INFO calls on one connection, minus the second INFO. */
     static long readsDuring(Runnable r) {
-        try (Jedis j = REDIS.process().admin()) {
-            long before = reads(j);
-            r.run();
-            return reads(j) - before - 1;
+        try (RoundTrips rt = new RoundTrips(REDIS.process())) {
+            return rt.of(r);
         }
-    }
-
-    static long reads(Jedis j) {
-        String info = j.info("stats");
-        int i = info.indexOf("total_reads_processed:");
-        return Long.parseLong(info.substring(i + 22, info.indexOf('\r', i)));
     }
 
     @Test

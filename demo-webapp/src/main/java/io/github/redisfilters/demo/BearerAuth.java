@@ -35,7 +35,7 @@ final class BearerAuth {
             Json.error(resp, 401, "missing bearer token");
             return null;
         }
-        DecodedJWT jwt = tokens.verify(token);
+        DecodedJWT jwt = tokens.check(token);
         if (jwt == null) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"shop\", error=\"invalid_token\"");
             Json.error(resp, 401, "invalid token");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/cart} and {@code POST /api/cart {"sku","qty"}}: a cart in the (Redis-backed)
@@ -18,6 +19,9 @@ import java.util.Map;
 public class CartServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String CART = "cart";
+    static final int MAX_QTY = 1000;
+    static final int MAX_ITEMS = 50;
+    private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -31,16 +35,26 @@ public class CartServlet extends HttpServlet {
         if (body == null) {
             return;
         }
-        String sku = body.path("sku").asText("").trim();
-        JsonNode qtyNode = body.path("qty");
-        if (sku.isEmpty() || sku.length() > 64 || !qtyNode.canConvertToInt() || !qtyNode.isIntegralNumber()
-                || qtyNode.asInt() < 1 || qtyNode.asInt() > 1000) {
-            Json.error(resp, 400, "expected {\"sku\": non-empty string, \"qty\": integer 1..1000}");
+        JsonNode skuNode = body.get("sku");
+        JsonNode qtyNode = body.get("qty");
+        if (skuNode == null || !skuNode.isTextual() || !SKU.matcher(skuNode.asText()).matches()
+                || qtyNode == null || !qtyNode.isIntegralNumber() || !qtyNode.canConvertToInt()
+                || qtyNode.asInt() < 1 || qtyNode.asInt() > MAX_QTY) {
+            Json.error(resp, 400, "expected {\"sku\": 1 to 64 letters, digits, '-', '_' or '.', \"qty\": integer 1.." + MAX_QTY + "}");
             return;
         }
+        String sku = skuNode.asText();
         HttpSession session = req.getSession(true);
         LinkedHashMap<String, Integer> cart = cart(session);
         LinkedHashMap<String, Integer> updated = cart == null ? new LinkedHashMap<>() : new LinkedHashMap<>(cart);
+        if (!updated.containsKey(sku) && updated.size() >= MAX_ITEMS) {
+            Json.error(resp, 400, "a cart holds at most " + MAX_ITEMS + " different items");
+            return;
+        }
+        if (updated.getOrDefault(sku, 0) + qtyNode.asInt() > MAX_QTY) {
+            Json.error(resp, 400, "a cart holds at most " + MAX_QTY + " of one item");
+            return;
+        }
         updated.merge(sku, qtyNode.asInt(), Integer::sum);
         session.setAttribute(CART, updated);
         Json.send(resp, 200, view(updated));
@@ -57,10 +71,16 @@ public class CartServlet extends HttpServlet {
         int total = 0;
         if (cart != null) {
             for (Map.Entry<String, Integer> e : cart.entrySet()) {
-                items.add(Map.of("sku", e.getKey(), "qty", e.getValue()));
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("sku", e.getKey());
+                item.put("qty", e.getValue());
+                items.add(item);
                 total += e.getValue();
             }
         }
-        return Map.of("items", items, "totalQty", total);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("items", items);
+        view.put("totalQty", total);
+        return view;
     }
 }

@@ -21,7 +21,7 @@ final class DemoServices {
         this.context = context;
         this.redis = redis;
         this.catalog = new Catalog(redis, keyPrefix);
-        this.tokens = DemoTokens.fromEnvironment();
+        this.tokens = DemoTokens.forContext(context);
         this.auth = new BearerAuth(tokens);
     }
 

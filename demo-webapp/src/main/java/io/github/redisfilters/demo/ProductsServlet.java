@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Map;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Map;
 public class ProductsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final long ORIGIN_DELAY_MS = 25;
+    static final int MAX_NAME_LENGTH = 200;
+    static final BigDecimal MAX_PRICE = new BigDecimal("1000000");
 
     private transient DemoServices services;
 
@@ -73,13 +76,13 @@ public class ProductsServlet extends HttpServlet {
         if (body == null) {
             return;
         }
-        String name = body.path("name").asText("").trim();
-        JsonNode priceNode = body.path("price");
-        if (name.isEmpty() || name.length() > 200 || !priceNode.isNumber() || priceNode.decimalValue().signum() < 0) {
-            Json.error(resp, 400, "expected {\"name\": non-empty string, \"price\": non-negative number}");
+        String invalid = invalidProduct(body.get("name"), body.get("price"));
+        if (invalid != null) {
+            Json.error(resp, 400, invalid);
             return;
         }
-        BigDecimal price = priceNode.decimalValue();
+        String name = body.get("name").asText().trim();
+        BigDecimal price = body.get("price").decimalValue().setScale(2, RoundingMode.UNNECESSARY);
         try {
             ObjectNode created = services.catalog().create(name, price);
             resp.setHeader("Location", req.getContextPath() + "/api/products/" + created.get("id").asLong());
@@ -87,6 +90,31 @@ public class ProductsServlet extends HttpServlet {
         } catch (RedisUnavailableException e) {
             Json.error(resp, 503, "catalogue temporarily unavailable");
         }
+    }
+
+    /** Why a new product is refused, or null when its fields are acceptable. */
+    static String invalidProduct(JsonNode name, JsonNode price) {
+        if (name == null || !name.isTextual()) {
+            return "name must be a string";
+        }
+        if (name.asText().chars().anyMatch(Character::isISOControl)) {
+            return "name must not contain control characters";
+        }
+        String n = name.asText().trim();
+        if (n.isEmpty() || n.length() > MAX_NAME_LENGTH) {
+            return "name must have 1 to " + MAX_NAME_LENGTH + " characters";
+        }
+        if (price == null || !price.isNumber()) {
+            return "price must be a number";
+        }
+        BigDecimal p = price.decimalValue();
+        if (p.signum() < 0 || p.compareTo(MAX_PRICE) > 0) {
+            return "price must be from 0 to " + MAX_PRICE;
+        }
+        if (p.stripTrailingZeros().scale() > 2) {
+            return "price must have at most 2 decimals";
+        }
+        return null;
     }
 
     private static void slowOrigin() {

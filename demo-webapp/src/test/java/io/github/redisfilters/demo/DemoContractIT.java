@@ -10,6 +10,7 @@ import io.github.redisfilters.testing.RedisProcess;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ class DemoContractIT {
     static void start() throws Exception {
         redis = RedisProcess.start();
         servers = DemoServers.start(redis);
+        System.out.println("DemoContractIT: the demo WAR on " + DemoServers.describe());
     }
 
     @AfterAll
@@ -77,6 +79,32 @@ class DemoContractIT {
     }
 
     @Test
+    void theLandingPageAndItsFilesAreServedOnBothServers() throws Exception {
+        for (Function<String, URI> server : List.<Function<String, URI>>of(servers::jetty, servers::tomcat)) {
+            HttpResponse<String> page = Http.get(server.apply("/"));
+            assertThat(page.statusCode()).as(DemoServers.describe()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+            assertThat(page.body()).contains("<script src=\"demo.js\"", "id=\"x-cache\"", "id=\"rl-remaining\"");
+            assertThat(page.headers().firstValue("Set-Cookie")).as("looking at the page makes no session").isEmpty();
+            assertThat(Http.get(server.apply("/demo.js")).headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+            assertThat(Http.get(server.apply("/demo.css")).headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
+            assertThat(Http.get(server.apply("/index.html")).statusCode()).as("only the mapped paths").isEqualTo(404);
+            assertThat(Http.get(server.apply("/WEB-INF/page/demo.js")).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theStatusServletReportsRedisAndEveryFilter() throws Exception {
+        HttpResponse<String> r = Http.get(servers.tomcat("/admin/redis-filters"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode status = json(r);
+        assertThat(status.at("/redis/0/status").asText()).isEqualTo("UP");
+        List<String> filters = new java.util.ArrayList<>();
+        status.get("filters").forEach(f -> filters.add(f.get("name").asText()));
+        assertThat(filters).contains("session", "rateLimit", "jwtBlacklist", "responseCache");
+    }
+
+    @Test
     void productsAreCachedAcrossServersAndUnknownIdsAre404() throws Exception {
         String client = newClient();
         HttpResponse<String> first = Http.get(servers.jetty("/api/products/2"), "X-Forwarded-For", client);
@@ -96,7 +124,8 @@ class DemoContractIT {
 
         HttpResponse<String> missing = Http.get(servers.jetty("/api/products/999999"), "X-Forwarded-For", client);
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(missing.headers().firstValue("Content-Type").orElse("")).contains("application/json");
+        assertThat(missing.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(json(missing).get("status").asInt()).isEqualTo(404);
     }
 
     @Test
