@@ -7,6 +7,7 @@ import io.github.redisfilters.metrics.MetricsRegistry;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RoundTrips;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -142,12 +143,13 @@ class RedisSessionFilterIT {
         String[] anon = new String[1];
         assertThat(reads(() -> anon[0] = newSession("c", "3"))).as("new session").isEqualTo(1);
         String[] user = new String[1];
-        redis.resetStats();
-        long loginReads = reads(() -> user[0] = sessionId(Http.post(app.uri("/s/login?name=zoe"), "", cookie(anon[0]))));
-        assertThat(loginReads).as("login: the load (+lock), then ONE pipeline: re-key + write + unlock, principal index")
-                .isEqualTo(2);
-        assertThat(redis.commandStats()).as("three scripts (load, save, index); DEL and RENAME run inside them")
-                .containsEntry("evalsha", 3L).doesNotContainKey("eval");
+        try (RoundTrips trips = new RoundTrips(redis)) {
+            long loginReads = trips.of(() -> user[0] = sessionId(Http.post(app.uri("/s/login?name=zoe"), "", cookie(anon[0]))));
+            assertThat(loginReads).as("login: the load (+lock), then ONE pipeline: re-key + write + unlock, principal index")
+                    .isEqualTo(2);
+            assertThat(trips.lastCommands()).as("three scripts (load, save, index); DEL and RENAME run inside them")
+                    .containsEntry("evalsha", 3L).doesNotContainKey("eval");
+        }
         String[] flushed = new String[1];
         assertThat(reads(() -> flushed[0] = sessionId(Http.post(app.uri("/s/login?name=zoe&flush=1"), "", cookie(user[0])))))
                 .as("login committed early: still saved once").isEqualTo(2);
@@ -157,12 +159,11 @@ class RedisSessionFilterIT {
                 .isEqualTo(2);
     }
 
-    /** Round trips the filter made during {@code action}: Redis' socket reads, less the reading's own. */
+    /** Round trips the filter made during {@code action}: Redis' read events ({@link RoundTrips}). */
     long reads(Runnable action) {
-        long overhead = redis.readsOverhead();
-        long before = redis.readsProcessed();
-        action.run();
-        return redis.readsProcessed() - before - overhead;
+        try (RoundTrips trips = new RoundTrips(redis)) {
+            return trips.of(action);
+        }
     }
 
     /** Top-level commands the filter sends (commands run inside scripts are counted by Redis too, so they are left out). */

@@ -242,28 +242,6 @@ public final class RedisProcess implements AutoCloseable {
         return stats.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /**
-     * {@code total_reads_processed} of {@code INFO stats}: socket reads Redis made, one per client
-     * round trip (a pipeline sent at once is one). Reading it opens a connection, which costs
-     * reads of its own: compare two deltas, or subtract {@link #readsOverhead()}.
-     */
-    public long readsProcessed() {
-        try (Jedis j = admin()) {
-            for (String line : j.info("stats").split("\r?\n")) {
-                if (line.startsWith("total_reads_processed:")) {
-                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                }
-            }
-        }
-        throw new IllegalStateException("no total_reads_processed in INFO stats");
-    }
-
-    /** Reads that one {@link #readsProcessed()} call adds to the next one's figure. */
-    public long readsOverhead() {
-        long a = readsProcessed();
-        return readsProcessed() - a;
-    }
-
     public void resetStats() {
         try (Jedis j = admin()) {
             j.configResetStat();
