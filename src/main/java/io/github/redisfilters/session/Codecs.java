@@ -15,13 +15,30 @@ final class Codecs {
     private Codecs() {
     }
 
+    /** Deepest object nesting the built-in codecs read (see {@link JdkSerializationCodec}). */
+    static final int MAX_DEPTH = 16;
+    /** Most object references one JDK-serialized value may hold. */
+    static final int MAX_REFERENCES = 100_000;
+    /** Deepest JSON nesting the {@code json} codec reads (each typed value adds a level). */
+    static final int MAX_JSON_DEPTH = 64;
+
+    /** The codec of that name, reading values of at most the default {@code maxSessionSize}. */
     static SessionAttributeCodec named(String name, List<String> allowed) {
+        return named(name, allowed, RedisSessionConfig.DEFAULT_MAX_SESSION_SIZE);
+    }
+
+    /**
+     * The codec of that name.
+     *
+     * @param maxBytes the most bytes one stored value may have; also bounds array lengths
+     */
+    static SessionAttributeCodec named(String name, List<String> allowed, long maxBytes) {
         String n = name == null ? "" : name.trim();
         switch (n) {
             case "jdk":
-                return new JdkSerializationCodec(allowed);
+                return new JdkSerializationCodec(allowed, maxBytes);
             case "json":
-                return new JsonCodec(allowed);
+                return new JsonCodec(allowed, maxBytes);
             default:
                 try {
                     Class<?> c = Class.forName(n, true, contextLoader());

@@ -12,16 +12,30 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Java serialization behind an {@link ObjectInputFilter} allow-list (the default codec). */
+/**
+ * Java serialization behind an {@link ObjectInputFilter} (the default codec): an allow-list of
+ * classes, and limits on nesting depth ({@value Codecs#MAX_DEPTH}), object references
+ * ({@value Codecs#MAX_REFERENCES}), stream bytes and array lengths (both at most the configured
+ * {@code maxSessionSize}). The depth limit is what stops hash-amplification payloads such as
+ * nested {@code HashSet}s sharing their members ("SerialDOS"): reading one costs about 2^depth
+ * hash computations (1.4 KB at depth 25 took 4 s), so at depth 16 the worst is a few
+ * milliseconds, and anything deeper is refused after reading at most 17 levels.
+ */
 final class JdkSerializationCodec implements SessionAttributeCodec {
     private final Codecs.AllowList allowList;
     private final ObjectInputFilter filter;
+    private final long maxBytes;
 
     JdkSerializationCodec(List<String> allowed) {
+        this(allowed, RedisSessionConfig.DEFAULT_MAX_SESSION_SIZE);
+    }
+
+    JdkSerializationCodec(List<String> allowed, long maxBytes) {
         this.allowList = new Codecs.AllowList(allowed);
+        this.maxBytes = maxBytes;
         this.filter = info -> {
-            if (info.depth() > 64 || info.references() > 100_000 || info.streamBytes() > 16 * 1024 * 1024
-                    || info.arrayLength() > 1_000_000) {
+            if (info.depth() > Codecs.MAX_DEPTH || info.references() > Codecs.MAX_REFERENCES
+                    || info.streamBytes() > maxBytes || info.arrayLength() > maxBytes) {
                 return ObjectInputFilter.Status.REJECTED;
             }
             Class<?> c = info.serialClass();
@@ -58,6 +72,10 @@ final class JdkSerializationCodec implements SessionAttributeCodec {
 
     @Override
     public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+        if (bytes.length > maxBytes) {
+            throw new InvalidClassException("session value of " + bytes.length + " bytes is over the " + maxBytes
+                    + "-byte limit");
+        }
         Object fast = SerialForms.decode(bytes); // java.lang value types: always allowed
         if (fast != null) {
             return fast;

@@ -1,6 +1,8 @@
 package io.github.redisfilters.session;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -24,9 +26,26 @@ import java.util.Map;
 final class JsonCodec implements SessionAttributeCodec {
     private final Codecs.AllowList allowList;
     private final ObjectMapper mapper;
+    private final long maxBytes;
 
     JsonCodec(List<String> allowed) {
+        this(allowed, RedisSessionConfig.DEFAULT_MAX_SESSION_SIZE);
+    }
+
+    /**
+     * @param maxBytes the most bytes one stored value may have: longer input is refused before
+     *                 parsing, and Jackson's stream-read constraints bound documents, strings and
+     *                 names to it and nesting to {@value Codecs#MAX_JSON_DEPTH}
+     */
+    JsonCodec(List<String> allowed, long maxBytes) {
         this.allowList = new Codecs.AllowList(allowed);
+        this.maxBytes = maxBytes;
+        int max = (int) Math.min(Integer.MAX_VALUE, maxBytes);
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Codecs.MAX_JSON_DEPTH)
+                        .maxDocumentLength(maxBytes).maxStringLength(max).maxNameLength(Math.min(max, 50_000))
+                        .maxNumberLength(1000).build())
+                .build();
         PolymorphicTypeValidator ptv = BasicPolymorphicTypeValidator.builder()
                 .allowIfSubType(new BasicPolymorphicTypeValidator.TypeMatcher() {
                     @Override
@@ -35,7 +54,7 @@ final class JsonCodec implements SessionAttributeCodec {
                     }
                 })
                 .build();
-        this.mapper = JsonMapper.builder()
+        this.mapper = JsonMapper.builder(factory)
                 .activateDefaultTyping(ptv, ObjectMapper.DefaultTyping.NON_FINAL)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -118,6 +137,9 @@ final class JsonCodec implements SessionAttributeCodec {
 
     @Override
     public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+        if (bytes.length > maxBytes) {
+            throw new IOException("session value of " + bytes.length + " bytes is over the " + maxBytes + "-byte limit");
+        }
         String s = new String(bytes, StandardCharsets.UTF_8);
         int nl = s.indexOf('\n');
         if (nl <= 0) {

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpSessionEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link HttpSession} one request sees: attributes decoded at load, changes recorded as
- * deltas, written by the request wrapper before the response commits.
+ * deltas, written by the request's {@link SessionManager} before the response commits. Binding,
+ * attribute and lifecycle listeners are called as a container's own session calls them.
  */
 final class RedisSession implements HttpSession {
     /** What the session needs from its request. */
@@ -30,6 +30,7 @@ final class RedisSession implements HttpSession {
     private final SessionAttributeCodec codec;
     private final RedisSessionConfig.SaveMode saveMode;
     private final Owner owner;
+    private final SessionListeners listeners;
     private final long creationTime;
     private final long lastAccessedTime;
     private final boolean isNew;
@@ -44,12 +45,15 @@ final class RedisSession implements HttpSession {
     private volatile int maxInactiveInterval;
     private volatile boolean metadataChanged;
     private volatile boolean invalid;
+    /** Set while invalidation runs its listeners, which may still use the session. */
+    private volatile boolean destroying;
     private volatile boolean savedThisRequest;
 
     RedisSession(ServletContext servletContext, SessionAttributeCodec codec, RedisSessionConfig.SaveMode saveMode,
-            Owner owner, String id, String storedId, long creationTime, long lastAccessedTime, int maxInactiveInterval,
-            String loadedPrincipal, Map<String, Object> attributes) {
+            Owner owner, SessionListeners listeners, String id, String storedId, long creationTime, long lastAccessedTime,
+            int maxInactiveInterval, String loadedPrincipal, Map<String, Object> attributes) {
         this.servletContext = servletContext;
+        this.listeners = listeners;
         this.codec = codec;
         this.saveMode = saveMode;
         this.owner = owner;
@@ -126,7 +130,8 @@ final class RedisSession implements HttpSession {
             return;
         }
         codec.check(value);
-        if (value instanceof HttpSessionBindingListener l) {
+        Object current = attributes.get(name);
+        if (value != current && value instanceof HttpSessionBindingListener l) {
             l.valueBound(new HttpSessionBindingEvent(this, name, value));
         }
         Object old = attributes.put(name, value);
@@ -134,6 +139,11 @@ final class RedisSession implements HttpSession {
         removed.remove(name);
         if (old != null && old != value && old instanceof HttpSessionBindingListener l) {
             l.valueUnbound(new HttpSessionBindingEvent(this, name, old));
+        }
+        if (old == null) {
+            listeners.added(this, name, value);
+        } else {
+            listeners.replaced(this, name, old);
         }
     }
 
@@ -146,12 +156,29 @@ final class RedisSession implements HttpSession {
         if (old instanceof HttpSessionBindingListener l) {
             l.valueUnbound(new HttpSessionBindingEvent(this, name, old));
         }
+        if (old != null) {
+            listeners.removed(this, name, old);
+        }
     }
 
     @Override
     public void invalidate() {
         checkValid("invalidate");
-        invalid = true;
+        if (destroying) {
+            throw new IllegalStateException("invalidate: the session is already being invalidated");
+        }
+        destroying = true; // listeners may still read the session (Servlet spec: "about to be invalidated")
+        try {
+            listeners.destroyed(this);
+            unbindAll();
+        } finally {
+            invalid = true;
+            owner.invalidated(this);
+        }
+    }
+
+    /** Removes every attribute with its unbind and attribute-removed events (invalidation). */
+    private void unbindAll() {
         List<Map.Entry<String, Object>> values = new ArrayList<>(attributes.entrySet());
         attributes.clear();
         for (Map.Entry<String, Object> e : values) {
@@ -162,8 +189,19 @@ final class RedisSession implements HttpSession {
                     // one listener's failure must not keep the session alive
                 }
             }
+            listeners.removed(this, e.getKey(), e.getValue());
         }
-        owner.invalidated(this);
+    }
+
+    /**
+     * Ends a session that was invalidated elsewhere (another server, "log out everywhere"), for
+     * the events only: destroyed, then each attribute unbound and removed. Nothing is written.
+     */
+    void destroyedElsewhere() {
+        destroying = true;
+        listeners.destroyed(this);
+        unbindAll();
+        invalid = true;
     }
 
     @Override
@@ -205,7 +243,15 @@ final class RedisSession implements HttpSession {
         return creationTime;
     }
 
+    /** Gives the session a new id and tells the id listeners. */
     void changeId(String newId) {
+        String old = this.id;
+        this.id = newId;
+        listeners.idChanged(this, old);
+    }
+
+    /** A new id after a (practically impossible) collision at save: no event, the application never saw it. */
+    void replaceId(String newId) {
         this.id = newId;
     }
 
@@ -224,10 +270,12 @@ final class RedisSession implements HttpSession {
                 || saveMode == RedisSessionConfig.SaveMode.ALWAYS && !savedThisRequest;
     }
 
-    /** True when the next save must write every attribute (new or re-keyed session, or save mode always). */
+    /**
+     * True when the next save must write every attribute (a new session, or save mode always); a
+     * re-keyed session is renamed in Redis, so only its changes are written.
+     */
     boolean needsFullWrite() {
-        return storedId == null || !storedId.equals(id)
-                || saveMode == RedisSessionConfig.SaveMode.ALWAYS && !savedThisRequest;
+        return storedId == null || saveMode == RedisSessionConfig.SaveMode.ALWAYS && !savedThisRequest;
     }
 
     /** Attribute names to write on the next save. */
@@ -257,8 +305,12 @@ final class RedisSession implements HttpSession {
         savedThisRequest = true;
     }
 
-    /** Snapshot of decoded attributes, for activation callbacks after load. */
-    Map<String, Object> attributesView() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    /** Calls {@code sessionDidActivate} on the values that want it (after a load). */
+    void activated() {
+        for (Object v : attributes.values()) {
+            if (v instanceof HttpSessionActivationListener l) {
+                l.sessionDidActivate(new HttpSessionEvent(this));
+            }
+        }
     }
 }

@@ -1,9 +1,12 @@
 package io.github.redisfilters.session;
 
+import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.PathPattern;
+import io.github.redisfilters.web.ClientAddressResolver;
 import io.github.redisfilters.web.FilterRuntime;
 import io.github.redisfilters.web.OnCommitResponseWrapper;
 import io.github.redisfilters.web.ProblemResponse;
+import io.github.redisfilters.web.TrustedProxies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -22,10 +25,14 @@ import java.util.Map;
  * that touches the session or may commit the response.
  *
  * <p>Per request: the session is loaded lazily, in one round trip, the first time the application
- * asks for it (which also extends its expiry); changes are written as deltas in one more round
- * trip just before the response commits (every commit path is caught) and again, if anything
- * changed later, when the chain returns. While Redis is unavailable, requests that need their
- * session get {@code 503} with {@code Retry-After} — never a local session that would fork data.
+ * asks for it (which also extends its expiry); requests that may write (by default every method
+ * but GET, HEAD, OPTIONS and TRACE) take the session's write lock inside that load, so two of them
+ * never read-modify-write the same session at once. Changes are written as deltas in one more
+ * round trip just before the response commits (every commit path is caught), which also releases
+ * the lock, and again, if anything changed later, when the chain returns. While Redis is
+ * unavailable, or another request held the lock for longer than {@code lockWait}, requests that
+ * need their session get {@code 503} with {@code Retry-After} — never a local session that would
+ * fork data. A save that would exceed {@code maxSessionSize} writes nothing and answers {@code 413}.
  *
  * <p>Init-params are listed in {@link RedisSessionConfig}. The application reaches the
  * {@link RedisSessions} API (find / invalidate the sessions of a user) through the context
@@ -37,7 +44,7 @@ public class RedisSessionFilter implements Filter {
     private RedisSessionConfig config;
     private FilterRuntime runtime;
     private SessionStore store;
-    private RedisSessions sessions;
+    private RedisSessions api;
 
     /** For web.xml / {@code @WebFilter}: configuration comes from init-params. */
     public RedisSessionFilter() {
@@ -52,11 +59,15 @@ public class RedisSessionFilter implements Filter {
     public void init(FilterConfig filterConfig) throws ServletException {
         RedisSessionConfig c = config != null ? config : RedisSessionConfig.fromInitParams(filterConfig);
         config = c;
+        List<CidrRange> proxies = c.trustedProxies() != null ? c.trustedProxies()
+                : TrustedProxies.forContext(filterConfig.getServletContext());
         runtime = FilterRuntime.start(filterConfig, "session", c.redisSettings(), c, "created", "loaded", "saved", "invalidated",
-                "not.found", "gone", "errors", "codec.failures", "unavailable");
-        store = new SessionStore(c, new SessionRepository(runtime.redis(), runtime.keyPrefix()), runtime.metrics());
-        sessions = new RedisSessions(store);
-        filterConfig.getServletContext().setAttribute(RedisSessions.CONTEXT_ATTRIBUTE, sessions);
+                "not.found", "gone", "errors", "codec.failures", "unavailable", "lock.waits", "lock.timeouts", "lock.expired",
+                "oversize", "too.large");
+        store = new SessionStore(c, new SessionRepository(runtime.redis(), runtime.keyPrefix()), runtime.metrics(),
+                filterConfig.getServletContext(), new ClientAddressResolver(proxies));
+        api = new RedisSessions(store);
+        filterConfig.getServletContext().setAttribute(RedisSessions.CONTEXT_ATTRIBUTE, api);
     }
 
     @Override
@@ -66,28 +77,32 @@ public class RedisSessionFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        String path = pathOf(request);
-        boolean excluded = matches(config.excludedPaths(), path);
-        boolean touch = !matches(config.touchFreePaths(), path);
-        SessionRequest wrapped = new SessionRequest(request, store, touch, excluded);
+        boolean excluded = false;
+        boolean touch = true;
+        if (!config.excludedPaths().isEmpty() || !config.touchFreePaths().isEmpty()) {
+            String path = pathOf(request);
+            excluded = matches(config.excludedPaths(), path);
+            touch = !matches(config.touchFreePaths(), path);
+        }
+        SessionManager sessions = new SessionManager(request, store, touch, excluded);
+        SessionRequest wrapped = new SessionRequest(request, sessions);
         req.setAttribute(WRAPPED, Boolean.TRUE);
-        CommitHook wrappedResponse = new CommitHook(response, wrapped);
+        CommitHook wrappedResponse = new CommitHook(response, sessions);
         try {
             chain.doFilter(wrapped, wrappedResponse);
             wrappedResponse.disableHook();
-            wrapped.commit(response);
-        } catch (SessionUnavailableException e) {
-            unavailable(response, wrappedResponse);
+            sessions.commit(response);
         } catch (IOException | ServletException | RuntimeException e) {
-            if (causedByUnavailability(e)) {
-                unavailable(response, wrappedResponse);
+            Throwable ours = ourFailure(e);
+            if (ours != null) {
+                refuse(response, wrappedResponse, sessions, ours);
                 return;
             }
             try {
                 wrappedResponse.disableHook();
-                wrapped.commit(response);
-            } catch (SessionUnavailableException ignored) {
-                // the application's own failure is the one to report
+                sessions.commit(response);
+            } catch (SessionUnavailableException | SessionTooLargeException ignored) {
+                sessions.abandon(); // the application's own failure is the one to report
             }
             throw e;
         } finally {
@@ -95,28 +110,42 @@ public class RedisSessionFilter implements Filter {
         }
     }
 
-    private void unavailable(HttpServletResponse response, CommitHook wrappedResponse) throws IOException {
+    /** 503 (Redis down, lock wait over) or 413 (session too large), unless the response is committed. */
+    private void refuse(HttpServletResponse response, CommitHook wrappedResponse, SessionManager sessions, Throwable why)
+            throws IOException {
         wrappedResponse.disableHook();
-        runtime.metrics().increment("unavailable");
-        if (!response.isCommitted()) {
-            response.reset(); // also forgets an earlier getWriter(), so the problem body can be written
-            response.setHeader("Retry-After", Long.toString(config.retryAfter().toSeconds()));
-            ProblemResponse.send(response, 503, "Service Unavailable", "The session store is temporarily unavailable.",
-                    Map.of());
+        sessions.abandon();
+        boolean tooLarge = why instanceof SessionTooLargeException;
+        runtime.metrics().increment(tooLarge ? "too.large" : "unavailable");
+        if (response.isCommitted()) {
+            return;
         }
+        response.reset(); // also forgets an earlier getWriter(), so the problem body can be written
+        if (tooLarge) {
+            ProblemResponse.send(response, 413, "Content Too Large",
+                    "The session would exceed its size limit; nothing of this request was saved.", Map.of());
+            return;
+        }
+        response.setHeader("Retry-After", Long.toString(config.retryAfter().toSeconds()));
+        ProblemResponse.send(response, 503, "Service Unavailable", why instanceof SessionLockedException
+                ? "Another request of this session is in progress; try again." : "The session store is temporarily unavailable.",
+                Map.of());
     }
 
-    private static boolean causedByUnavailability(Throwable e) {
+    /** The session failure behind {@code e} (the application may have wrapped it), or null. */
+    private static Throwable ourFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SessionUnavailableException) {
-                return true;
+            if (t instanceof SessionUnavailableException || t instanceof SessionTooLargeException) {
+                return t;
             }
-            if (t instanceof ServletException se && se.getRootCause() != null && se.getRootCause() != se.getCause()
-                    && causedByUnavailability(se.getRootCause())) {
-                return true;
+            if (t instanceof ServletException se && se.getRootCause() != null && se.getRootCause() != se.getCause()) {
+                Throwable root = ourFailure(se.getRootCause());
+                if (root != null) {
+                    return root;
+                }
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean matches(List<PathPattern> patterns, String path) {
@@ -137,6 +166,9 @@ public class RedisSessionFilter implements Filter {
 
     @Override
     public void destroy() {
+        if (store != null && store.context().getAttribute(RedisSessions.CONTEXT_ATTRIBUTE) == api) {
+            store.context().removeAttribute(RedisSessions.CONTEXT_ATTRIBUTE);
+        }
         if (runtime != null) {
             runtime.close();
         }
@@ -149,23 +181,23 @@ public class RedisSessionFilter implements Filter {
 
     /** The sessions API of this filter (after {@code init}). */
     public RedisSessions sessions() {
-        return sessions;
+        return api;
     }
 
     /** Saves the session just before the response commits. */
     private static final class CommitHook extends OnCommitResponseWrapper {
-        private final SessionRequest request;
+        private final SessionManager sessions;
         private final HttpServletResponse raw;
 
-        CommitHook(HttpServletResponse response, SessionRequest request) {
+        CommitHook(HttpServletResponse response, SessionManager sessions) {
             super(response);
             this.raw = response;
-            this.request = request;
+            this.sessions = sessions;
         }
 
         @Override
         protected void onResponseCommit() {
-            request.commit(raw);
+            sessions.commit(raw);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.github.redisfilters.client.RedisUnavailableException;
 import jakarta.servlet.ServletContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Application-facing operations on the Redis session store: list and invalidate the sessions of
@@ -14,6 +15,12 @@ import java.util.List;
  * notifications needed) and pruned lazily: entries whose session expired or was invalidated are
  * dropped when they are next seen. Each method costs one round trip for the index plus one per
  * indexed session.
+ *
+ * <p>Invalidating here calls the application's {@code HttpSessionListener.sessionDestroyed},
+ * {@code HttpSessionAttributeListener.attributeRemoved} and the values'
+ * {@code HttpSessionBindingListener.valueUnbound} on this server, once per session that was still
+ * there, with the session as it was stored (it costs one more read per session, only when the
+ * application has such listeners).
  */
 public final class RedisSessions {
     /** Servlet-context attribute holding the {@link RedisSessions} of the session filter. */
@@ -56,10 +63,10 @@ public final class RedisSessions {
     public List<SessionInfo> findByPrincipal(String principal) {
         long now = store.now();
         List<SessionInfo> out = new ArrayList<>();
-        for (String id : store.repository.indexed(principal, now)) {
-            List<String> m = store.repository.metadata(id);
+        for (String id : store.repository().indexed(principal, now)) {
+            List<String> m = store.repository().metadata(id);
             if (m == null || !principal.equals(m.get(0))) {
-                store.repository.unindex(principal, id, now);
+                store.repository().unindex(principal, id, now);
                 continue;
             }
             out.add(new SessionInfo(id, parse(m.get(1)), parse(m.get(2)), (int) parse(m.get(3))));
@@ -78,11 +85,10 @@ public final class RedisSessions {
         int n = 0;
         long now = store.now();
         for (SessionInfo s : findByPrincipal(principal)) {
-            if (store.repository.delete(s.id())) {
+            if (invalidate(s.id())) {
                 n++;
-                store.metrics.increment("invalidated");
             }
-            store.repository.unindex(principal, s.id(), now);
+            store.repository().unindex(principal, s.id(), now);
         }
         return n;
     }
@@ -97,11 +103,26 @@ public final class RedisSessions {
         if (!SessionIds.wellFormed(sessionId)) {
             return false;
         }
-        boolean existed = store.repository.delete(sessionId);
+        RedisSession before = store.listeners().isEmpty() ? null : read(sessionId);
+        boolean existed = store.repository().delete(sessionId);
         if (existed) {
-            store.metrics.increment("invalidated");
+            store.count("invalidated");
+            if (before != null) {
+                before.destroyedElsewhere();
+            }
         }
         return existed;
+    }
+
+    /** The session as stored, decoded, for the destruction events; null when it is gone. */
+    private RedisSession read(String id) {
+        if (!(store.repository().read(id, store.now()) instanceof SessionRepository.Stored s) || s.corrupt()) {
+            return null;
+        }
+        Map<String, Object> attributes = store.decode(s.attributes(), new java.util.HashSet<>());
+        return new RedisSession(store.context(), store.config().codec(), store.config().saveMode(), x -> {
+        }, store.listeners(), id, id, s.creationTime(), s.lastAccessedTime(), s.maxInactiveSeconds(), s.principal(),
+                attributes);
     }
 
     private static long parse(String s) {

@@ -7,8 +7,11 @@ final class SessionCookies {
     private SessionCookies() {
     }
 
-    /** {@code value} empty = expire the cookie. */
-    static String header(RedisSessionConfig config, HttpServletRequest request, String value) {
+    /**
+     * @param secureRequest the client used HTTPS (directly or as a trusted proxy reports it)
+     * @param value         empty = expire the cookie
+     */
+    static String header(RedisSessionConfig config, HttpServletRequest request, boolean secureRequest, String value) {
         StringBuilder b = new StringBuilder(128);
         b.append(config.cookieName()).append('=').append(value);
         String path = config.cookiePath();
@@ -28,7 +31,7 @@ final class SessionCookies {
         boolean secure = switch (config.cookieSecure()) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case AUTO -> request.isSecure();
+            case AUTO -> secureRequest;
         };
         if (secure || "None".equals(config.cookieSameSite())) {
             b.append("; Secure");

@@ -14,6 +14,20 @@ final class SessionIds {
         return ENCODER.encodeToString(b);
     }
 
+    /**
+     * A fresh id for a session whose id changes ({@code changeSessionId}): the first
+     * {@value SessionRepository#TAG_LENGTH} characters of {@code previous} (its Redis hash tag, so
+     * the re-keyed session stays in its Cluster slot) followed by fresh random characters (210
+     * bits: what an attacker who knew the old id still has to guess).
+     */
+    String nextKeepingTag(String previous) {
+        String fresh = next();
+        if (!wellFormed(previous)) {
+            return fresh;
+        }
+        return previous.substring(0, SessionRepository.TAG_LENGTH) + fresh.substring(SessionRepository.TAG_LENGTH);
+    }
+
     /** True for values this generator could have produced; anything else never reaches Redis. */
     static boolean wellFormed(String id) {
         if (id == null || id.length() != 43) {

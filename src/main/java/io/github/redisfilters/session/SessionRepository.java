@@ -1,32 +1,74 @@
 package io.github.redisfilters.session;
 
+import io.github.redisfilters.client.Commands;
 import io.github.redisfilters.client.LuaScript;
+import io.github.redisfilters.client.Plan;
+import io.github.redisfilters.client.ReadPlan;
+import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.Replies;
+import io.github.redisfilters.client.Results;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.client.WritePlan;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Redis access of the session store. Each method is one round trip (one script or one command on
- * one key, so every call works on Redis Cluster); the request wrapper decides which to call.
+ * Redis access of the session store, as the client package's plans ({@link ReadPlan},
+ * {@link WritePlan}: a script and its keys and arguments, derived from the request alone, apart
+ * from what the reply means), so that a caller may send a plan together with other filters' plans
+ * in one pipeline ({@link SharedRedisClient#send(List)}). Every plan touches keys of one hash tag,
+ * so every plan works on Redis Cluster.
  *
- * <p>Layout: {@code <prefix>session:{<id>}} is a hash with metadata fields {@code #c} (created,
- * epoch ms), {@code #a} (last access, ms), {@code #m} (max inactive interval, s), {@code #p}
- * (principal), {@code #x} (principal-index horizon, ms) and one field {@code a:<name>} per
- * attribute (codec bytes). {@code <prefix>session:principal:<name>} is a sorted set of session
- * ids scored by a horizon later than each session's expiry.
+ * <p>Layout: {@code <prefix>session:{<tag>}<rest>} is a hash, where {@code <tag>} is the first
+ * {@value #TAG_LENGTH} characters of the session id (kept by {@code changeSessionId}, so the old
+ * and the new key share a Cluster slot and the id change is one atomic {@code RENAME}) and
+ * {@code <rest>} the others. Fields: {@code #c} (created, epoch ms), {@code #a} (last access,
+ * ms), {@code #m} (max inactive interval, s), {@code #p} (principal), {@code #x} (principal-index
+ * horizon, ms) and one field {@code a:<name>} per attribute (codec bytes).
+ * {@code <prefix>session:lock:{<tag>}<rest>} is the session's write lock (a token, with a TTL);
+ * {@code <prefix>session:principal:<name>} a sorted set of session ids scored by a horizon
+ * later than each session's expiry.
  *
- * @throws io.github.redisfilters.client.RedisUnavailableException from every method when Redis
- *                                                                 cannot answer
+ * <p>The operations, for a caller that batches a whole filter chain:
+ * <ul>
+ * <li>{@link #loadPlan} reads a session. With {@code touch=false} and no lock token it is a
+ * <b>pure read</b>: it writes nothing a later request could notice, so it may be sent before the
+ * application asks for its session, or for a request that never does
+ * ({@link ReadPlan#mayRunEarly()} is true for every load without the touch; a lock it took is
+ * taken back by its {@link ReadPlan#undo undo}, a {@link #releasePlan}). Its reply says whether a
+ * touch (access time, TTL) is due; the session filter then lets the touch ride on its save, or
+ * sends {@link #savePlan} with no changes once the application has used the session. With
+ * {@code touch=true} the touch rides on the load itself (what the filter does when it loads by
+ * itself). With a lock token the load also takes the session's write lock, or answers
+ * {@link Busy} (and reads nothing) when another request holds it.</li>
+ * <li>{@link #savePlan} writes the changes, the touch and the principal, and releases the
+ * request's lock, atomically; {@link #releasePlan} releases a taken lock that no save followed
+ * (a request that changed nothing, or that never asked for the session it was pre-loaded for),
+ * optionally deleting the session (invalidation).</li>
+ * <li>{@link #indexPlan} maintains the principal index (its own slot; pipelined with the save
+ * at login).</li>
+ * </ul>
+ * A lock token is any string unique to the request (see {@link SessionStore#newLockToken()});
+ * a lock that is never released expires after its TTL.
+ *
+ * @throws RedisUnavailableException from every method that talks to Redis, when it cannot answer
  */
 final class SessionRepository {
     static final LuaScript LOAD = LuaScript.fromResource(SessionRepository.class, "lua/load.lua");
     static final LuaScript SAVE = LuaScript.fromResource(SessionRepository.class, "lua/save.lua");
+    static final LuaScript RELEASE = LuaScript.fromResource(SessionRepository.class, "lua/release.lua");
     static final LuaScript INDEX = LuaScript.fromResource(SessionRepository.class, "lua/index.lua");
     static final String ATTRIBUTE_PREFIX = "a:";
+    /** Characters of the id that form its hash tag. */
+    static final int TAG_LENGTH = 8;
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] ONE = {'1'};
+    private static final byte[] ZERO = {'0'};
 
     private final SharedRedisClient redis;
     private final String prefix;
@@ -36,87 +78,182 @@ final class SessionRepository {
         this.prefix = keyPrefix + "session:";
     }
 
+    /** The hash of session {@code id} (a well-formed id, see {@link SessionIds#wellFormed}). */
     String sessionKey(String id) {
-        return prefix + "{" + id + "}";
+        return prefix + "{" + id.substring(0, TAG_LENGTH) + "}" + id.substring(TAG_LENGTH);
+    }
+
+    String lockKey(String id) {
+        return prefix + "lock:{" + id.substring(0, TAG_LENGTH) + "}" + id.substring(TAG_LENGTH);
     }
 
     String indexKey(String principal) {
         return prefix + "principal:" + principal;
     }
 
-    /** What {@link #load} found. {@code attributes} holds raw codec bytes by attribute name. */
-    record Stored(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds, String principal,
-            Map<String, byte[]> attributes, boolean indexRefresh, boolean corrupt) {
+    /** One script call whose reply {@code parse} turns into the plan's decision. */
+    record ScriptWrite<T>(LuaScript script, List<byte[]> keys, List<byte[]> args, Function<Object, T> parse)
+            implements WritePlan<T> {
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(script, keys, args);
+        }
+
+        @Override
+        public T decide(Replies replies) {
+            return parse.apply(replies.get(0));
+        }
     }
 
     /**
-     * One script call, described rather than executed, so that a future cross-filter pipeline can
-     * send it together with other filters' lookups and hand the reply back to {@link #parseLoad}.
+     * The load of one session (see the class comment).
+     *
+     * @param touch     record the access and extend the TTL now (else a pure read)
+     * @param lockToken take the session's write lock with this token; null = no lock
      */
-    record Plan(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+    record LoadPlan(SessionRepository repository, String id, long now, boolean touch, String lockToken, List<byte[]> keys,
+            List<byte[]> args) implements ReadPlan<Loaded> {
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(LOAD, keys, args);
+        }
+
+        @Override
+        public Loaded decide(Replies replies) {
+            return parseLoad(id, now, replies.get(0));
+        }
+
+        @Override
+        public boolean mayRunEarly() {
+            return !touch;
+        }
+
+        @Override
+        public WritePlan<?> undo(Loaded decision) {
+            return decision instanceof Stored s && s.locked() ? repository.releasePlan(id, lockToken, false) : null;
+        }
     }
 
-    /** The load of one session, derived from the request alone (cookie id, path, clock). */
-    Plan loadPlan(String id, long now, boolean touch) {
-        return new Plan(LOAD, List.of(bytes(sessionKey(id))), List.of(bytes(Long.toString(now)), bytes(touch ? "1" : "0")));
+    // ---- load ---------------------------------------------------------------------------------
+
+    /** What a load found: a {@link Stored} session, {@link Busy}, or null (no such session). */
+    sealed interface Loaded permits Stored, Busy {
     }
 
-    /** Loads (and unless {@code touch} is false, extends) a session; null when it does not exist. */
-    Stored load(String id, long now, boolean touch) {
-        Plan plan = loadPlan(id, now, touch);
-        return parseLoad(id, now, redis.evalBinary(plan.script(), plan.keys(), plan.args()));
+    /**
+     * A session as stored. {@code attributes} holds raw codec bytes by attribute name.
+     *
+     * @param locked     the request now holds the session's lock
+     * @param touchDue   a pure read found the access time or index horizon due for a touch
+     */
+    record Stored(String id, long creationTime, long lastAccessedTime, int maxInactiveSeconds, String principal,
+            Map<String, byte[]> attributes, boolean indexRefresh, boolean corrupt, boolean locked,
+            boolean touchDue) implements Loaded {
     }
 
-    /** The decision half of {@link #load}: what the script's reply means. */
-    static Stored parseLoad(String id, long now, Object reply) {
+    /** Another request holds the session's lock; nothing was read. */
+    record Busy(long lockMillisLeft) implements Loaded {
+    }
+
+    /**
+     * The load of one session, derived from the request alone (id, path, method, clock).
+     *
+     * @param touch      record the access and extend the TTL now (else a pure read)
+     * @param lockToken  take the session's write lock with this token; null = no lock
+     */
+    LoadPlan loadPlan(String id, long now, boolean touch, String lockToken, long lockTtlMillis) {
+        return new LoadPlan(this, id, now, touch, lockToken, List.of(bytes(sessionKey(id)), bytes(lockKey(id))),
+                List.of(bytes(Long.toString(now)), touch ? ONE : ZERO, lockToken == null ? EMPTY : bytes(lockToken),
+                        bytes(Long.toString(lockTtlMillis))));
+    }
+
+    Loaded load(String id, long now, boolean touch, String lockToken, long lockTtlMillis) {
+        return redis.send(loadPlan(id, now, touch, lockToken, lockTtlMillis));
+    }
+
+    /** The decision half of a load: what the script's reply means. */
+    static Loaded parseLoad(String id, long now, Object reply) {
         if (!(reply instanceof List<?> list) || list.size() < 2) {
             return null;
         }
-        boolean refresh = list.get(0) instanceof Long l && l == 1L;
-        Long previous = parseLong(list.get(1));
+        if (list.get(0) instanceof Long l && l == -1L) {
+            return new Busy(list.get(1) instanceof Long t ? t : 0L);
+        }
+        if (list.size() < 5 || !(list.get(4) instanceof List<?> h)) {
+            return null;
+        }
+        boolean locked = Long.valueOf(1L).equals(list.get(0));
+        boolean refresh = Long.valueOf(1L).equals(list.get(1));
+        Long previous = parseLong(list.get(2));
+        boolean touchDue = Long.valueOf(1L).equals(list.get(3));
         Long created = null;
         Long access = null;
         Long max = null;
         String principal = null;
         Map<String, byte[]> attributes = new LinkedHashMap<>();
-        for (int i = 2; i + 1 < list.size(); i += 2) {
-            String field = string(list.get(i));
-            Object value = list.get(i + 1);
-            switch (field) {
-                case "#c" -> created = parseLong(value);
-                case "#a" -> access = parseLong(value);
-                case "#m" -> max = parseLong(value);
-                case "#p" -> principal = string(value);
-                default -> {
-                    if (field.startsWith(ATTRIBUTE_PREFIX) && value instanceof byte[] b) {
-                        attributes.put(field.substring(ATTRIBUTE_PREFIX.length()), b);
+        for (int i = 0; i + 1 < h.size(); i += 2) {
+            Object rawField = h.get(i);
+            Object value = h.get(i + 1);
+            if (!(rawField instanceof byte[] f) || f.length == 0) {
+                continue;
+            }
+            if (f[0] == '#') {
+                switch (string(f)) {
+                    case "#c" -> created = parseLong(value);
+                    case "#a" -> access = parseLong(value);
+                    case "#m" -> max = parseLong(value);
+                    case "#p" -> principal = string(value);
+                    default -> {
                     }
                 }
+            } else if (f.length > 2 && f[0] == 'a' && f[1] == ':' && value instanceof byte[] b) {
+                String name = new String(f, 2, f.length - 2, StandardCharsets.UTF_8);
+                attributes.put(name, b);
             }
         }
         boolean corrupt = created == null || max == null || max < 0 || max > Integer.MAX_VALUE;
         long last = previous != null ? previous : access != null ? access : created != null ? created : now;
         return new Stored(id, created == null ? now : created, last, corrupt ? 0 : (int) (long) max, principal,
-                attributes, refresh, corrupt);
+                attributes, refresh, corrupt, locked, touchDue);
     }
 
-    /** A save request, built by the session from its changes. */
-    record Write(String id, boolean create, long now, int maxInactiveSeconds, long creationTime, boolean setPrincipal,
-            String principal, Map<String, byte[]> attributes, Set<String> removals) {
+    // ---- save ---------------------------------------------------------------------------------
+
+    /** How a save treats the key. */
+    enum SaveKind {
+        /** A new session: the key must not exist. */
+        CREATE,
+        /** A stored session: it must still exist (never recreated). */
+        UPDATE,
+        /** {@code changeSessionId}: the old key must exist and is renamed first. */
+        REKEY
     }
 
-    /** Outcome of {@link #save}: status 1 saved, 0 gone (not recreated), -1 id already taken. */
-    record Saved(int status, boolean indexRefresh) {
+    /**
+     * A save request, built by the session from its changes.
+     *
+     * @param fromId    the id the session was loaded under (the lock's id); equals {@code id}
+     *                  except for {@link SaveKind#REKEY}
+     * @param lockToken the request's lock token, null when it holds none
+     */
+    record Write(SaveKind kind, String id, String fromId, long now, int maxInactiveSeconds, long creationTime,
+            boolean setPrincipal, String principal, String lockToken, Map<String, byte[]> attributes,
+            Set<String> removals) {
     }
 
-    Saved save(Write w) {
+    /** Outcome of a save: status 1 saved, 0 gone (not recreated), -1 id already taken. */
+    record Saved(int status, boolean indexRefresh, boolean lockLost) {
+    }
+
+    ScriptWrite<Saved> savePlan(Write w) {
         List<byte[]> args = new ArrayList<>(8 + 2 * w.attributes().size() + w.removals().size());
-        args.add(bytes(w.create() ? "create" : "update"));
+        args.add(bytes(w.kind().name().toLowerCase(java.util.Locale.ROOT)));
         args.add(bytes(Long.toString(w.now())));
         args.add(bytes(Integer.toString(w.maxInactiveSeconds())));
         args.add(bytes(Long.toString(w.creationTime())));
         args.add(bytes(w.setPrincipal() ? "set" : "keep"));
         args.add(bytes(w.principal() == null ? "" : w.principal()));
+        args.add(w.lockToken() == null ? EMPTY : bytes(w.lockToken()));
         args.add(bytes(Integer.toString(w.attributes().size())));
         for (Map.Entry<String, byte[]> e : w.attributes().entrySet()) {
             args.add(bytes(ATTRIBUTE_PREFIX + e.getKey()));
@@ -125,22 +262,47 @@ final class SessionRepository {
         for (String r : w.removals()) {
             args.add(bytes(ATTRIBUTE_PREFIX + r));
         }
-        Object reply = redis.evalBinary(SAVE, List.of(bytes(sessionKey(w.id()))), args);
-        if (reply instanceof List<?> list && list.size() == 2) {
-            return new Saved((int) (long) (Long) list.get(0), Long.valueOf(1L).equals(list.get(1)));
-        }
-        throw new IllegalStateException("unexpected reply from the session save script");
+        String from = w.fromId() == null ? w.id() : w.fromId();
+        return new ScriptWrite<>(SAVE, List.of(bytes(sessionKey(w.id())), bytes(lockKey(from)), bytes(sessionKey(from))), args,
+                SessionRepository::parseSave);
     }
 
-    /** Deletes a session; true when it existed. */
+    Saved save(Write w) {
+        return redis.send(savePlan(w));
+    }
+
+    static Saved parseSave(Object reply) {
+        if (reply instanceof List<?> list && list.size() == 3 && list.get(0) instanceof Long status) {
+            return new Saved((int) (long) status, Long.valueOf(1L).equals(list.get(1)), Long.valueOf(1L).equals(list.get(2)));
+        }
+        throw new RedisUnavailableException("unexpected reply from the session save script: " + reply);
+    }
+
+    // ---- release, delete, index ----------------------------------------------------------------
+
+    /**
+     * Releases the lock of session {@code id} if {@code lockToken} (may be null) still holds it,
+     * and deletes the session when {@code delete}. Reply: 1 when a session was deleted.
+     */
+    ScriptWrite<Boolean> releasePlan(String id, String lockToken, boolean delete) {
+        List<byte[]> keys = delete ? List.of(bytes(lockKey(id)), bytes(sessionKey(id))) : List.of(bytes(lockKey(id)));
+        return new ScriptWrite<>(RELEASE, keys, List.of(lockToken == null ? EMPTY : bytes(lockToken)),
+                reply -> Long.valueOf(1L).equals(reply));
+    }
+
+    /** Deletes a session (and its lock); true when it existed. */
     boolean delete(String id) {
-        String key = sessionKey(id);
-        return redis.call(j -> j.del(key)) > 0;
+        return redis.send(releasePlan(id, null, true));
     }
 
     /** Adds (or re-scores) a session in its principal's index and prunes dead entries. */
+    ScriptWrite<Object> indexPlan(String principal, String id, long now, long horizon) {
+        return new ScriptWrite<>(INDEX, List.of(bytes(indexKey(principal))),
+                List.of(bytes(Long.toString(now)), bytes("add"), bytes(id), bytes(Long.toString(horizon))), reply -> reply);
+    }
+
     void index(String principal, String id, long now, long horizon) {
-        redis.eval(INDEX, List.of(indexKey(principal)), List.of(Long.toString(now), "add", id, Long.toString(horizon)));
+        redis.send(indexPlan(principal, id, now, horizon));
     }
 
     void unindex(String principal, String id, long now) {
@@ -160,7 +322,32 @@ final class SessionRepository {
         return m == null || m.get(1) == null ? null : m;
     }
 
-    private static byte[] bytes(String s) {
+    /** Every field of one session (for events about sessions no request has loaded). */
+    Loaded read(String id, long now) {
+        return load(id, now, false, null, 0);
+    }
+
+    // ---- running plans -------------------------------------------------------------------------
+
+    /** Runs one plan (one round trip) and returns its decision. */
+    <T> T run(Plan<T> plan) {
+        return redis.send(plan);
+    }
+
+    /**
+     * Runs plans in ONE pipelined round trip (on Cluster, one per node, in parallel).
+     *
+     * @throws RedisUnavailableException when Redis could not serve one of them
+     */
+    Results runAll(List<? extends Plan<?>> plans) {
+        Results r = redis.send(plans);
+        for (Plan<?> p : plans) {
+            r.get(p); // the first failure, if any, is the caller's failure mode
+        }
+        return r;
+    }
+
+    static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 

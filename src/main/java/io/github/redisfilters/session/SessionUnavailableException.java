@@ -1,7 +1,7 @@
 package io.github.redisfilters.session;
 
 /** Thrown into application code when the session cannot be read or written; the filter answers 503. */
-final class SessionUnavailableException extends IllegalStateException {
+class SessionUnavailableException extends IllegalStateException {
     SessionUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

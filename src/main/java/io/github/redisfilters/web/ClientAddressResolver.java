@@ -6,14 +6,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Finds the client address of a request. The TCP peer ({@code getRemoteAddr()}) is the client
  * unless it is a trusted proxy; then the right-most {@code X-Forwarded-For} (or RFC 7239
  * {@code Forwarded: for=}) hop that is not itself a trusted proxy is the client. Headers sent by an
  * untrusted peer are ignored, so they cannot be spoofed. Garbage hops end the walk (the last good
- * address is used); at most {@value #MAX_HOPS} hops are examined.
+ * address is used); at most {@value #MAX_HOPS} hops are examined. {@link #isSecure} answers the
+ * same way whether the client used HTTPS. The trusted list is the shared {@link TrustedProxies}
+ * setting.
  */
 public final class ClientAddressResolver {
     static final int MAX_HOPS = 32;
@@ -23,6 +24,63 @@ public final class ClientAddressResolver {
     /** A resolver that believes forwarding headers only from peers in {@code trustedProxies}. */
     public ClientAddressResolver(List<CidrRange> trustedProxies) {
         this.trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /**
+     * True when the client's request was HTTPS: the connection itself is secure, or the TCP peer is
+     * a trusted proxy and says so — every {@code X-Forwarded-Proto} value is {@code https}, or,
+     * without that header, every {@code proto=} of {@code Forwarded} is (at least one present). A
+     * list with any other value (a proxy that appended {@code http} after a client's forged
+     * {@code https}) is not secure; an untrusted peer's headers are never read.
+     */
+    public boolean isSecure(HttpServletRequest request) {
+        if (request.isSecure()) {
+            return true;
+        }
+        if (trustedProxies.isEmpty() || !isTrusted(CidrRange.literal(request.getRemoteAddr()))) {
+            return false;
+        }
+        Enumeration<String> xfp = request.getHeaders("X-Forwarded-Proto");
+        if (xfp != null && xfp.hasMoreElements()) {
+            return allHttps(xfp, null);
+        }
+        return allHttps(request.getHeaders("Forwarded"), "proto");
+    }
+
+    /** Every value (or every {@code param=} of every element) is {@code https}, and there is one. */
+    private static boolean allHttps(Enumeration<String> headers, String param) {
+        int seen = 0;
+        while (headers != null && headers.hasMoreElements()) {
+            for (String element : headers.nextElement().split(",", -1)) {
+                if (++seen > MAX_HOPS) {
+                    return false;
+                }
+                String v = param == null ? element.trim() : parameter(element, param);
+                if (v == null) {
+                    seen--; // a Forwarded element without proto= says nothing about the scheme
+                    continue;
+                }
+                if (!v.equalsIgnoreCase("https")) {
+                    return false;
+                }
+            }
+        }
+        return seen > 0;
+    }
+
+    /** The value of {@code name=} in one {@code Forwarded} element, unquoted; null when absent. */
+    private static String parameter(String element, String name) {
+        String value = null;
+        for (String pair : element.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase(name)) {
+                value = pair.substring(eq + 1).trim();
+            }
+        }
+        if (value != null && value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return value;
     }
 
     /** The client address as a normalised literal (never null; the peer address as a last resort). */
@@ -74,17 +132,8 @@ public final class ClientAddressResolver {
         Enumeration<String> fwd = request.getHeaders("Forwarded");
         for (String v : fwd == null ? List.<String>of() : Collections.list(fwd)) {
             for (String element : v.split(",", -1)) {
-                String forValue = "";
-                for (String pair : element.split(";")) {
-                    int eq = pair.indexOf('=');
-                    if (eq > 0 && pair.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("for")) {
-                        forValue = pair.substring(eq + 1).trim();
-                    }
-                }
-                if (forValue.startsWith("\"") && forValue.endsWith("\"") && forValue.length() >= 2) {
-                    forValue = forValue.substring(1, forValue.length() - 1);
-                }
-                hops.add(stripPort(forValue));
+                String forValue = parameter(element, "for");
+                hops.add(stripPort(forValue == null ? "" : forValue));
             }
         }
         return hops;

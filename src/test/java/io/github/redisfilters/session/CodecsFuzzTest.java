@@ -142,12 +142,15 @@ class CodecsFuzzTest {
     /** Input: lines of the session hash as the load script returns it (refresh flag, previous access, field, value...). */
     @FuzzTest(maxDuration = "2m")
     void storedSessions(byte[] data) {
-        List<Object> reply = new ArrayList<>();
+        List<Object> fields = new ArrayList<>();
         String[] lines = new String(data, StandardCharsets.UTF_8).split("\n", 64);
-        for (int i = 0; i < lines.length; i++) {
-            reply.add(i == 0 && lines[i].equals("1") ? (Object) 1L : lines[i].getBytes(StandardCharsets.UTF_8));
+        for (int i = 2; i < lines.length; i++) {
+            fields.add(lines[i].getBytes(StandardCharsets.UTF_8));
         }
-        SessionRepository.Stored s = guarded(() -> SessionRepository.parseLoad("id", 1_000L, reply));
+        List<Object> reply = List.of(0L, lines[0].equals("1") ? 1L : 0L,
+                (lines.length > 1 ? lines[1] : "").getBytes(StandardCharsets.UTF_8), 0L, fields);
+        SessionRepository.Loaded loaded = guarded(() -> SessionRepository.parseLoad("id", 1_000L, reply));
+        SessionRepository.Stored s = loaded instanceof SessionRepository.Stored st ? st : null;
         if (s != null) {
             assertThat(s.maxInactiveSeconds()).isNotNegative();
             assertThat(s.attributes()).doesNotContainKey(null);

@@ -39,9 +39,10 @@ class CodecsTest {
 
     @Test
     void parseLoadReadsMetadataAndAttributes() {
-        List<Object> reply = List.of(1L, "5".getBytes(), "#c".getBytes(), "1".getBytes(), "#a".getBytes(), "9".getBytes(),
-                "#m".getBytes(), "60".getBytes(), "#p".getBytes(), "alice".getBytes(), "a:x".getBytes(), new byte[] {7});
-        SessionRepository.Stored s = SessionRepository.parseLoad("id", 100, reply);
+        List<Object> reply = List.of(0L, 1L, "5".getBytes(), 0L, List.of("#c".getBytes(), "1".getBytes(), "#a".getBytes(),
+                "9".getBytes(), "#m".getBytes(), "60".getBytes(), "#p".getBytes(), "alice".getBytes(), "a:x".getBytes(),
+                new byte[] {7}));
+        SessionRepository.Stored s = (SessionRepository.Stored) SessionRepository.parseLoad("id", 100, reply);
         assertThat(s.corrupt()).isFalse();
         assertThat(s.creationTime()).isEqualTo(1);
         assertThat(s.lastAccessedTime()).as("the previous access, per the servlet spec").isEqualTo(5);
@@ -50,8 +51,9 @@ class CodecsTest {
         assertThat(s.indexRefresh()).isTrue();
         assertThat(s.attributes()).containsOnlyKeys("x");
         assertThat(SessionRepository.parseLoad("id", 100, null)).isNull();
-        assertThat(SessionRepository.parseLoad("id", 100, List.of(0L, new byte[0], "junk".getBytes(), "1".getBytes())).corrupt())
-                .isTrue();
+        assertThat(((SessionRepository.Stored) SessionRepository.parseLoad("id", 100,
+                List.of(0L, 0L, new byte[0], 0L, List.of("junk".getBytes(), "1".getBytes())))).corrupt()).isTrue();
+        assertThat(SessionRepository.parseLoad("id", 100, List.of(-1L, 900L))).isEqualTo(new SessionRepository.Busy(900));
     }
 
     @Test
@@ -121,5 +123,29 @@ class CodecsTest {
     void unknownCodecNamesAreRejected() {
         assertThatThrownBy(() -> Codecs.named("yaml", List.of())).hasMessageContaining("codec must be jdk, json");
         assertThatThrownBy(() -> Codecs.named("java.lang.String", List.of())).hasMessageContaining("does not implement");
+    }
+
+    @Test
+    void theJdkCodecRefusesDeepNestingBeforeItsHashingCanExplode() throws Exception {
+        SessionAttributeCodec c = Codecs.named("jdk", List.of());
+        assertThat(c.decode(SessionContainerFeaturesIT.serialDos(14))).as("shallow enough: read (a few ms at most)")
+                .isInstanceOf(java.util.Set.class);
+        assertThatThrownBy(() -> c.decode(SessionContainerFeaturesIT.serialDos(24))).as("1.4 KB that costs seconds unguarded")
+                .isInstanceOf(java.io.InvalidClassException.class).hasMessageContaining("REJECTED");
+    }
+
+    @Test
+    void bothCodecsRefuseValuesOverTheSizeLimitAndHugeArrayHeaders() {
+        SessionAttributeCodec jdk = Codecs.named("jdk", List.of(), 2048);
+        SessionAttributeCodec json = Codecs.named("json", List.of(), 2048);
+        byte[] big = jdk.encode(new java.util.ArrayList<>(java.util.Collections.nCopies(500, "abcdefgh")));
+        assertThat(big.length).isGreaterThan(2048);
+        assertThatThrownBy(() -> jdk.decode(big)).hasMessageContaining("limit");
+        assertThatThrownBy(() -> json.decode(json.encode("x".repeat(3000)))).hasMessageContaining("limit");
+        assertThatThrownBy(() -> jdk.decode(jdk.encode(new int[4096]))).as("array longer than the stream may be")
+                .isInstanceOf(java.io.InvalidClassException.class);
+        String deep = "java.util.ArrayList\n" + "[\"java.util.ArrayList\",[".repeat(40) + "]]".repeat(40);
+        assertThatThrownBy(() -> Codecs.named("json", List.of()).decode(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .hasMessageContaining("nesting");
     }
 }

@@ -33,7 +33,7 @@ class RedisSessionConfigTest {
         assertThat(c.cookieSameSite()).isEqualTo("Lax");
         assertThat(c.cookieHttpOnly()).isTrue();
         assertThat(c.saveMode()).isEqualTo(RedisSessionConfig.SaveMode.ON_SET);
-        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.FAIL_CLOSED);
+        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.CLOSED);
         assertThat(c.unreadableAttribute()).isEqualTo(RedisSessionConfig.UnreadableAttributePolicy.DROP_ATTRIBUTE);
         assertThat(c.toString()).contains("maxInactiveInterval=30m", "codec=jdk", "saveMode=on-set");
     }
@@ -58,6 +58,12 @@ class RedisSessionConfigTest {
         p.put("excludedPaths", "/static/*, /health");
         p.put("touchFreePaths", "/api/poll");
         p.put("keyPrefix", "demo:");
+        p.put("locking", "all-methods");
+        p.put("lockWait", "250ms");
+        p.put("lockTimeout", "30s");
+        p.put("maxSessionSize", "64KB");
+        p.put("sessionIdHeader", "X-Auth-Token");
+        p.put("trustedProxies", "10.0.0.0/8 ::1");
         RedisSessionConfig c = RedisSessionConfig.fromInitParams(filterConfig(p));
         assertThat(c.maxInactiveInterval()).isEqualTo(Duration.ofHours(2));
         assertThat(c.saveMode()).isEqualTo(RedisSessionConfig.SaveMode.ON_GET);
@@ -68,13 +74,57 @@ class RedisSessionConfigTest {
         assertThat(c.codec()).isInstanceOf(JsonCodec.class);
         assertThat(c.allowedClasses()).containsExactly("com.acme.", "com.acme.other.Cart");
         assertThat(c.unreadableAttribute()).isEqualTo(RedisSessionConfig.UnreadableAttributePolicy.NEW_SESSION);
-        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.FAIL_OPEN);
+        assertThat(c.failureMode()).isEqualTo(RedisSessionConfig.FailureMode.OPEN);
         assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.principalAttribute()).isEqualTo("user");
         assertThat(c.excludedPaths()).hasSize(2);
         assertThat(c.touchFreePaths()).hasSize(1);
         assertThat(c.redisSettings().keyPrefix()).isEqualTo("demo:");
+        assertThat(c.locking()).isEqualTo(RedisSessionConfig.Locking.ALL_METHODS);
+        assertThat(c.lockWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.lockTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.maxSessionSize()).isEqualTo(64 * 1024);
+        assertThat(c.sessionIdHeader()).isEqualTo("X-Auth-Token");
+        assertThat(c.trustedProxies()).hasSize(2);
         assertThat(RedisSessionConfig.parameterNames()).containsAll(p.keySet());
+    }
+
+    @Test
+    void failureModeSpeaksTheSharedVocabularyAndStillReadsTheOldSpellings() throws ConfigException {
+        assertThat(RedisSessionConfig.fromInitParams(filterConfig(Map.of("failureMode", "open"))).failureMode())
+                .isEqualTo(RedisSessionConfig.FailureMode.OPEN);
+        assertThat(RedisSessionConfig.fromInitParams(filterConfig(Map.of("failureMode", "closed"))).failureMode())
+                .isEqualTo(RedisSessionConfig.FailureMode.CLOSED);
+        assertThat(RedisSessionConfig.fromInitParams(filterConfig(Map.of("failureMode", "fail-closed"))).failureMode())
+                .isEqualTo(RedisSessionConfig.FailureMode.CLOSED);
+        assertThatThrownBy(() -> RedisSessionConfig.fromInitParams(filterConfig(Map.of("failureMode", "sometimes"))))
+                .hasMessageContaining("failureMode").hasMessageContaining("one of closed, open");
+    }
+
+    @Test
+    void eachLimitIsCheckedOnceInTheSetterWithTheSameMessageFromWebXml() {
+        Map<String, String> bad = Map.of("lockWait", "2m", "lockTimeout", "500ms", "maxSessionSize", "100MB",
+                "maxInactiveInterval", "100000d", "retryAfter", "2d");
+        bad.forEach((name, value) -> {
+            String fromCode = null;
+            try {
+                RedisSessionConfig.Builder b = RedisSessionConfig.builder();
+                switch (name) {
+                    case "lockWait" -> b.lockWait(Duration.ofMinutes(2));
+                    case "lockTimeout" -> b.lockTimeout(Duration.ofMillis(500));
+                    case "maxSessionSize" -> b.maxSessionSize(100L * 1024 * 1024);
+                    case "maxInactiveInterval" -> b.maxInactiveInterval(Duration.ofDays(100000));
+                    default -> b.retryAfter(Duration.ofDays(2));
+                }
+            } catch (IllegalArgumentException e) {
+                fromCode = e.getMessage();
+            }
+            assertThat(fromCode).as(name + " from code").isNotNull();
+            String expected = fromCode;
+            assertThatThrownBy(() -> RedisSessionConfig.fromInitParams(filterConfig(Map.of(name, value))))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("filter 'session'")
+                    .hasMessageContaining("'" + value + "'").hasMessageEndingWith(expected);
+        });
     }
 
     @Test

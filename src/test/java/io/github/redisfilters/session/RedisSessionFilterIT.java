@@ -7,6 +7,7 @@ import io.github.redisfilters.metrics.MetricsRegistry;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RoundTrips;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -108,7 +109,7 @@ class RedisSessionFilterIT {
         assertThat(setCookie(r).orElseThrow()).contains("Path=/app").contains("HttpOnly").contains("SameSite=Lax")
                 .doesNotContain("Secure");
         try (Jedis j = redis.admin()) {
-            String key = "rsf:session:{" + id + "}";
+            String key = SessionTestApp.key("rsf:", id);
             assertThat(j.type(key)).isEqualTo("hash");
             assertThat(j.hkeys(key)).contains("#c", "#a", "#m", "a:cart");
             assertThat(j.ttl(key)).isBetween(1700L, 1801L); // 30 min + 1 s touch slack
@@ -133,25 +134,36 @@ class RedisSessionFilterIT {
     void roundTripsReadOnlyOneModifyingTwo() {
         String id = newSession("a", "1");
         get(id, "a"); // scripts cached
-        redis.resetStats();
-        assertThat(get(id, "a")).isEqualTo("1");
-        assertThat(roundTrips()).as("read-only request").isEqualTo(1);
-        redis.resetStats();
-        Http.get(app.uri("/s/set?name=b&value=2"), cookie(id));
-        assertThat(roundTrips()).as("modifying request").isEqualTo(2);
-        redis.resetStats();
-        String anon = newSession("c", "3");
-        assertThat(roundTrips()).as("new session").isEqualTo(1);
-        redis.resetStats();
-        String user = sessionId(Http.get(app.uri("/s/login?name=zoe"), cookie(anon)));
-        assertThat(roundTrips()).as("login: load, delete old id, write new id, index principal").isEqualTo(4);
-        redis.resetStats();
-        String flushed = sessionId(Http.get(app.uri("/s/login?name=zoe&flush=1"), cookie(user)));
-        assertThat(roundTrips()).as("login committed early: still saved once").isEqualTo(4);
-        assertThat(get(flushed, "user")).isEqualTo("zoe");
-        redis.resetStats();
-        Http.get(app.uri("/s/invalidate"), cookie(flushed));
-        assertThat(roundTrips()).as("logout: load, delete").isEqualTo(2);
+        assertThat(reads(() -> assertThat(get(id, "a")).isEqualTo("1"))).as("read-only request").isEqualTo(1);
+        assertThat(reads(() -> Http.get(app.uri("/s/set?name=b&value=2"), cookie(id)))).as("modifying GET").isEqualTo(2);
+        assertThat(reads(() -> Http.post(app.uri("/s/set?name=b&value=3"), "", cookie(id))))
+                .as("modifying POST: the lock rides on the load and the save").isEqualTo(2);
+        assertThat(reads(() -> Http.post(app.uri("/s/get?name=b"), "", cookie(id))))
+                .as("POST that changes nothing: load, then the lock's release").isEqualTo(2);
+        String[] anon = new String[1];
+        assertThat(reads(() -> anon[0] = newSession("c", "3"))).as("new session").isEqualTo(1);
+        String[] user = new String[1];
+        try (RoundTrips trips = new RoundTrips(redis)) {
+            long loginReads = trips.of(() -> user[0] = sessionId(Http.post(app.uri("/s/login?name=zoe"), "", cookie(anon[0]))));
+            assertThat(loginReads).as("login: the load (+lock), then ONE pipeline: re-key + write + unlock, principal index")
+                    .isEqualTo(2);
+            assertThat(trips.lastCommands()).as("three scripts (load, save, index); DEL and RENAME run inside them")
+                    .containsEntry("evalsha", 3L).doesNotContainKey("eval");
+        }
+        String[] flushed = new String[1];
+        assertThat(reads(() -> flushed[0] = sessionId(Http.post(app.uri("/s/login?name=zoe&flush=1"), "", cookie(user[0])))))
+                .as("login committed early: still saved once").isEqualTo(2);
+        assertThat(get(flushed[0], "user")).isEqualTo("zoe");
+        assertThat(get(user[0], "user")).as("the old id is gone").isEqualTo("no-session");
+        assertThat(reads(() -> Http.post(app.uri("/s/invalidate"), "", cookie(flushed[0])))).as("logout: load, delete")
+                .isEqualTo(2);
+    }
+
+    /** Round trips the filter made during {@code action}: Redis' read events ({@link RoundTrips}). */
+    long reads(Runnable action) {
+        try (RoundTrips trips = new RoundTrips(redis)) {
+            return trips.of(action);
+        }
     }
 
     /** Top-level commands the filter sends (commands run inside scripts are counted by Redis too, so they are left out). */
@@ -190,8 +202,8 @@ class RedisSessionFilterIT {
         String id = new SessionIds().next();
         String wrongType = new SessionIds().next();
         try (Jedis j = redis.admin()) {
-            j.hset("rsf:session:{" + id + "}", Map.of("junk", "1", "#m", "not-a-number"));
-            j.set("rsf:session:{" + wrongType + "}", "a string, not a hash");
+            j.hset(SessionTestApp.key("rsf:", id), Map.of("junk", "1", "#m", "not-a-number"));
+            j.set(SessionTestApp.key("rsf:", wrongType), "a string, not a hash");
         }
         HttpResponse<String> strange = Http.get(app.uri("/s/get?name=a"), cookie(wrongType));
         assertThat(strange.statusCode()).isEqualTo(200);
@@ -209,7 +221,7 @@ class RedisSessionFilterIT {
         String id = newSession("good", "1");
         Http.get(app.uri("/s/set?name=bad&value=2"), cookie(id));
         try (Jedis j = redis.admin()) {
-            j.hset(("rsf:session:{" + id + "}").getBytes(), "a:bad".getBytes(), new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 1, 2, 3});
+            j.hset((SessionTestApp.key("rsf:", id)).getBytes(), "a:bad".getBytes(), new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 1, 2, 3});
         }
         long before = counter("codec.failures");
         HttpResponse<String> r = Http.get(app.uri("/s/get?name=bad"), cookie(id));
@@ -218,7 +230,7 @@ class RedisSessionFilterIT {
         assertThat(get(id, "good")).isEqualTo("1");
         assertThat(counter("codec.failures") - before).isEqualTo(1);
         try (Jedis j = redis.admin()) {
-            assertThat(j.hexists("rsf:session:{" + id + "}", "a:bad")).as("dropped from Redis too").isFalse();
+            assertThat(j.hexists(SessionTestApp.key("rsf:", id), "a:bad")).as("dropped from Redis too").isFalse();
         }
     }
 
@@ -303,7 +315,7 @@ class RedisSessionFilterIT {
         try (Jedis j = redis.admin()) {
             // -2 (already gone) is fine on a slow machine; above 1 s + the 100 ms touch slack would mean
             // the TTL was not applied
-            assertThat(j.pttl("rsf:session:{" + id + "}")).isLessThanOrEqualTo(1100L).isNotEqualTo(-1L);
+            assertThat(j.pttl(SessionTestApp.key("rsf:", id))).isLessThanOrEqualTo(1100L).isNotEqualTo(-1L);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> sessionKeys() == 0);
         assertThat(get(id, "a")).isEqualTo("no-session");
@@ -312,7 +324,7 @@ class RedisSessionFilterIT {
     @Test
     void touchFreePathsReadWithoutExtendingAndOthersExtend() {
         String id = newSession("a", "1");
-        String key = "rsf:session:{" + id + "}";
+        String key = SessionTestApp.key("rsf:", id);
         try (Jedis j = redis.admin()) {
             j.pexpire(key, 100_000);
             j.hset(key, "#a", "1000"); // the recorded access is old, so a touching read writes
@@ -359,7 +371,7 @@ class RedisSessionFilterIT {
     void aSessionThatNeverExpiresHasNoTtlAndIsStillIndexed() {
         String id = sessionId(Http.get(app.uri("/s/forever?name=erin")));
         try (Jedis j = redis.admin()) {
-            assertThat(j.ttl("rsf:session:{" + id + "}")).isEqualTo(-1L);
+            assertThat(j.ttl(SessionTestApp.key("rsf:", id))).isEqualTo(-1L);
             assertThat(j.ttl("rsf:session:principal:erin")).isEqualTo(-1L);
         }
         assertThat(get(id, "user")).isEqualTo("erin");

@@ -40,7 +40,7 @@ class SessionPoliciesIT {
     void jsonCodecStoresTypedReadableJson() {
         String id = sessionId(Http.get(app.uri("/s/set?name=a&value=hello")));
         try (Jedis j = redis.admin()) {
-            assertThat(j.hget("pol:session:{" + id + "}", "a:a")).isEqualTo("java.lang.String\n\"hello\"");
+            assertThat(j.hget(SessionTestApp.key("pol:", id), "a:a")).isEqualTo("java.lang.String\n\"hello\"");
         }
         assertThat(Http.get(app.uri("/s/get?name=a"), cookie(id)).body()).isEqualTo("hello");
     }
@@ -49,13 +49,13 @@ class SessionPoliciesIT {
     void newSessionPolicyDiscardsASessionWithAnUnreadableAttribute() {
         String id = sessionId(Http.get(app.uri("/s/set?name=a&value=1")));
         try (Jedis j = redis.admin()) {
-            j.hset("pol:session:{" + id + "}", "a:bad", "com.example.Gone\n{}");
+            j.hset(SessionTestApp.key("pol:", id), "a:bad", "com.example.Gone\n{}");
         }
         HttpResponse<String> r = Http.get(app.uri("/s/get?name=a"), cookie(id));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("no-session");
         try (Jedis j = redis.admin()) {
-            assertThat(j.exists("pol:session:{" + id + "}")).isFalse();
+            assertThat(j.exists(SessionTestApp.key("pol:", id))).isFalse();
         }
         HttpResponse<String> fresh = Http.get(app.uri("/s/set?name=a&value=2"), cookie(id));
         assertThat(fresh.statusCode()).isEqualTo(200);

@@ -47,10 +47,15 @@ final class SessionTestApp {
         };
     }
 
+    /** The Redis key of session {@code id}. */
+    static String key(String prefix, String id) {
+        return SessionKeys.key(prefix, id);
+    }
+
     /** True when the session hash {@code key} holds attribute {@code name} (checked with a fresh connection). */
     static boolean stored(RedisProcess redis, String prefix, String id, String name) {
         try (Jedis j = redis.admin()) {
-            return j.hexists(prefix + "session:{" + id + "}", "a:" + name);
+            return j.hexists(key(prefix, id), "a:" + name);
         }
     }
 
@@ -182,8 +187,42 @@ final class SessionTestApp {
                     }
                     resp.getWriter().print("held");
                 }
+                case "cart" -> cart(req, resp);
+                case "big" -> {
+                    HttpSession s = req.getSession();
+                    s.setAttribute(name, "x".repeat(Integer.parseInt(value)));
+                    resp.getWriter().print("ok");
+                }
                 default -> resp.sendError(404);
             }
+        }
+
+        /**
+         * Exactly what the demo's CartServlet does with the session: read the one {@code cart}
+         * attribute, copy it, add, set it back. {@code pause} (ms) widens the window between the
+         * read and the write, so that unlocked requests would overlap there.
+         */
+        @SuppressWarnings("unchecked")
+        private static void cart(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HttpSession session = req.getSession(true);
+            Object c = session.getAttribute("cart");
+            java.util.LinkedHashMap<String, Integer> cart = c instanceof java.util.LinkedHashMap
+                    ? (java.util.LinkedHashMap<String, Integer>) c : null;
+            java.util.LinkedHashMap<String, Integer> updated = cart == null ? new java.util.LinkedHashMap<>()
+                    : new java.util.LinkedHashMap<>(cart);
+            if (req.getParameter("sku") != null) {
+                updated.merge(req.getParameter("sku"), 1, Integer::sum);
+                String pause = req.getParameter("pause");
+                if (pause != null) {
+                    try {
+                        Thread.sleep(Long.parseLong(pause));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                session.setAttribute("cart", updated);
+            }
+            resp.getWriter().print(updated.values().stream().mapToInt(Integer::intValue).sum() + " " + updated.size());
         }
 
         private static void await(CyclicBarrier b) {

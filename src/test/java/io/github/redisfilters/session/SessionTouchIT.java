@@ -27,63 +27,128 @@ class SessionTouchIT {
         repo = new SessionRepository(REDIS.client(), "t:");
     }
 
-    private void create(String id, int maxInactiveSeconds, String principal) {
-        SessionRepository.Saved saved = repo.save(new SessionRepository.Write(id, true, T0, maxInactiveSeconds, T0,
-                principal != null, principal, Map.of("n", "1".getBytes(StandardCharsets.UTF_8)), Set.of()));
+    private String create(int maxInactiveSeconds, String principal) {
+        String id = new SessionIds().next();
+        SessionRepository.Saved saved = repo.save(new SessionRepository.Write(SessionRepository.SaveKind.CREATE, id, null, T0,
+                maxInactiveSeconds, T0, principal != null, principal, null, Map.of("n", "1".getBytes(StandardCharsets.UTF_8)),
+                Set.of()));
         assertThat(saved.status()).isEqualTo(1);
+        return id;
+    }
+
+    private SessionRepository.Stored load(String id, long now) {
+        return (SessionRepository.Stored) repo.load(id, now, true, null, 0);
     }
 
     @Test
     void accessesWithinASecondWriteNothingAndTheTtlNeverRunsShort() {
-        create("s1", 1800, null);
-        String key = repo.sessionKey("s1");
+        String s1 = create(1800, null);
+        String key = repo.sessionKey(s1);
         try (Jedis j = REDIS.process().admin()) {
             assertThat(j.pttl(key)).isBetween(1_800_000L, 1_801_000L); // interval + 1 s slack
             REDIS.process().resetStats();
-            assertThat(repo.load("s1", T0 + 999, true).lastAccessedTime()).isEqualTo(T0);
+            assertThat(load(s1, T0 + 999).lastAccessedTime()).isEqualTo(T0);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0));
             assertThat(REDIS.process().commandStats()).doesNotContainKeys("hset", "pexpire");
             // the recorded access is a second old: this one is written and extends the TTL again
-            assertThat(repo.load("s1", T0 + 1000, true).lastAccessedTime()).isEqualTo(T0);
+            assertThat(load(s1, T0 + 1000).lastAccessedTime()).isEqualTo(T0);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0 + 1000));
             assertThat(REDIS.process().commandStats()).containsKeys("hset", "pexpire");
-            assertThat(repo.load("s1", T0 + 1500, true).lastAccessedTime()).isEqualTo(T0 + 1000);
+            assertThat(load(s1, T0 + 1500).lastAccessedTime()).isEqualTo(T0 + 1000);
         }
     }
 
     @Test
     void aClockBehindTheRecordedAccessStillTouches() {
-        create("s2", 1800, null);
-        repo.load("s2", T0 - 5000, true); // a server whose clock is 5 s behind
+        String s2 = create(1800, null);
+        load(s2, T0 - 5000); // a server whose clock is 5 s behind
         try (Jedis j = REDIS.process().admin()) {
-            assertThat(j.hget(repo.sessionKey("s2"), "#a")).isEqualTo(Long.toString(T0 - 5000));
+            assertThat(j.hget(repo.sessionKey(s2), "#a")).isEqualTo(Long.toString(T0 - 5000));
         }
     }
 
     @Test
     void shortIntervalsUseATenthOfTheIntervalAsGranularity() {
-        create("s3", 2, null); // 2 s interval: granularity and slack 200 ms
-        String key = repo.sessionKey("s3");
+        String s3 = create(2, null); // 2 s interval: granularity and slack 200 ms
+        String key = repo.sessionKey(s3);
         try (Jedis j = REDIS.process().admin()) {
             assertThat(j.pttl(key)).isBetween(1_900L, 2_200L);
-            repo.load("s3", T0 + 199, true);
+            load(s3, T0 + 199);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0));
-            repo.load("s3", T0 + 200, true);
+            load(s3, T0 + 200);
             assertThat(j.hget(key, "#a")).isEqualTo(Long.toString(T0 + 200));
         }
     }
 
     @Test
     void thePrincipalIndexHorizonStaysLaterThanTheSlackenedExpiry() {
-        create("s4", 10, "erin"); // 10 s interval, 1 s slack; horizon now + 20 s
-        String key = repo.sessionKey("s4");
+        String s4 = create(10, "erin"); // 10 s interval, 1 s slack; horizon now + 20 s
+        String key = repo.sessionKey(s4);
         try (Jedis j = REDIS.process().admin()) {
             long x = Long.parseLong(j.hget(key, "#x"));
             assertThat(x).isEqualTo(T0 + 20_000);
             // 9.5 s later the session may live until 9.5 + 10 + 1 = 20.5 s > horizon: the touch refreshes it
-            SessionRepository.Stored s = repo.load("s4", T0 + 9_500, true);
+            SessionRepository.Stored s = load(s4, T0 + 9_500);
             assertThat(s.indexRefresh()).isTrue();
             assertThat(Long.parseLong(j.hget(key, "#x"))).isEqualTo(T0 + 9_500 + 20_000);
         }
+    }
+
+    @Test
+    void aPureReadWritesNothingAndSaysWhetherATouchIsDue() {
+        String id = create(1800, null);
+        try (Jedis j = REDIS.process().admin()) {
+            REDIS.process().resetStats();
+            SessionRepository.Stored quiet = (SessionRepository.Stored) repo.load(id, T0 + 10, false, null, 0);
+            assertThat(quiet.touchDue()).isFalse();
+            SessionRepository.Stored due = (SessionRepository.Stored) repo.load(id, T0 + 5000, false, null, 0);
+            assertThat(due.touchDue()).isTrue();
+            assertThat(due.attributes()).containsKey("n");
+            assertThat(REDIS.process().commandStats()).as("nothing a later request could notice")
+                    .doesNotContainKeys("hset", "pexpire", "set", "persist");
+            assertThat(j.hget(repo.sessionKey(id), "#a")).isEqualTo(Long.toString(T0));
+        }
+    }
+
+    @Test
+    void theLockRidesOnTheLoadAndIsReleasedByTheSaveOrExplicitly() {
+        String id = create(1800, null);
+        SessionRepository.Stored first = (SessionRepository.Stored) repo.load(id, T0, false, "a", 10_000);
+        assertThat(first.locked()).isTrue();
+        assertThat(repo.load(id, T0, true, "b", 10_000)).as("another request").isInstanceOf(SessionRepository.Busy.class);
+        assertThat(repo.load(id, T0, true, null, 0)).as("a read without the lock never waits")
+                .isInstanceOf(SessionRepository.Stored.class);
+        assertThat(((SessionRepository.Stored) repo.load(id, T0, true, "a", 10_000)).locked()).as("re-entrant").isTrue();
+        assertThat(repo.run(repo.releasePlan(id, "b", false))).as("not b's to release").isFalse();
+        assertThat(repo.load(id, T0, true, "b", 10_000)).isInstanceOf(SessionRepository.Busy.class);
+        repo.run(repo.releasePlan(id, "a", false));
+        SessionRepository.Stored b = (SessionRepository.Stored) repo.load(id, T0, true, "b", 10_000);
+        assertThat(b.locked()).isTrue();
+        SessionRepository.Saved saved = repo.save(new SessionRepository.Write(SessionRepository.SaveKind.UPDATE, id, id, T0 + 1,
+                1800, T0, false, null, "b", Map.of("m", "2".getBytes(StandardCharsets.UTF_8)), Set.of()));
+        assertThat(saved.status()).isEqualTo(1);
+        assertThat(saved.lockLost()).isFalse();
+        assertThat(((SessionRepository.Stored) repo.load(id, T0, true, "c", 10_000)).locked()).as("released by the save").isTrue();
+        try (Jedis j = REDIS.process().admin()) {
+            j.del(repo.lockKey(id)); // c's lock expired
+        }
+        assertThat(repo.save(new SessionRepository.Write(SessionRepository.SaveKind.UPDATE, id, id, T0 + 2, 1800, T0, false,
+                null, "c", Map.of(), Set.of())).lockLost()).isTrue();
+    }
+
+    @Test
+    void aRekeyRenamesInTheSameSlotAndNeverResurrects() {
+        String id = create(1800, "ann");
+        String fresh = new SessionIds().nextKeepingTag(id);
+        assertThat(fresh).startsWith(id.substring(0, SessionRepository.TAG_LENGTH)).isNotEqualTo(id);
+        assertThat(repo.save(new SessionRepository.Write(SessionRepository.SaveKind.REKEY, fresh, id, T0 + 1, 1800, T0, true,
+                "ann", null, Map.of("u", "x".getBytes(StandardCharsets.UTF_8)), Set.of())).status()).isEqualTo(1);
+        try (Jedis j = REDIS.process().admin()) {
+            assertThat(j.exists(repo.sessionKey(id))).isFalse();
+            assertThat(j.hkeys(repo.sessionKey(fresh))).contains("a:n", "a:u", "#c", "#p");
+        }
+        String again = new SessionIds().nextKeepingTag(id);
+        assertThat(repo.save(new SessionRepository.Write(SessionRepository.SaveKind.REKEY, again, id, T0 + 2, 1800, T0, false,
+                null, null, Map.of(), Set.of())).status()).as("the old id is gone: nothing is recreated").isEqualTo(0);
     }
 }
