@@ -131,6 +131,11 @@ public final class RequestBatch {
             this.owner = owner;
         }
 
+        /** False when this request does not batch (another dispatch, batching off, a filter alone). */
+        public boolean batching() {
+            return batch.chain != null;
+        }
+
         /** {@link RequestBatch#read} for this member. */
         public <T> T read(ReadPlan<T> plan) {
             return batch.read(member, plan);
@@ -139,6 +144,15 @@ public final class RequestBatch {
         /** {@link RequestBatch#defer} for this member. */
         public void defer(ReadPlan<?> plan) {
             batch.defer(member, plan);
+        }
+
+        /**
+         * For a plan this member {@linkplain #defer deferred}: the results of the pipeline that
+         * carried it (read the decision with {@code results.get(plan)}), marking it used; or null
+         * when nobody has sent it yet, in which case it is withdrawn (nobody will).
+         */
+        public Results takeSent(ReadPlan<?> plan) {
+            return batch.takeSent(plan);
         }
 
         @Override
@@ -164,6 +178,21 @@ public final class RequestBatch {
             return;
         }
         entries.add(new Entry(member, plan, record(plan)));
+    }
+
+    private Results takeSent(ReadPlan<?> plan) {
+        for (java.util.Iterator<Entry> it = entries.iterator(); it.hasNext();) {
+            Entry e = it.next();
+            if (e.plan == plan) {
+                if (e.results == null) {
+                    it.remove();
+                    return null;
+                }
+                e.used = true;
+                return e.results;
+            }
+        }
+        return null;
     }
 
     /**

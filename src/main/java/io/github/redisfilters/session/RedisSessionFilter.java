@@ -1,5 +1,8 @@
 package io.github.redisfilters.session;
 
+import io.github.redisfilters.client.ReadPlan;
+import io.github.redisfilters.client.RequestBatch;
+import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.PathPattern;
 import io.github.redisfilters.web.ClientAddressResolver;
@@ -45,6 +48,8 @@ public class RedisSessionFilter implements Filter {
     private FilterRuntime runtime;
     private SessionStore store;
     private RedisSessions api;
+    private String filterName;
+    private final Member member = new Member();
 
     /** For web.xml / {@code @WebFilter}: configuration comes from init-params. */
     public RedisSessionFilter() {
@@ -68,6 +73,8 @@ public class RedisSessionFilter implements Filter {
                 filterConfig.getServletContext(), new ClientAddressResolver(proxies));
         api = new RedisSessions(store);
         filterConfig.getServletContext().setAttribute(RedisSessions.CONTEXT_ATTRIBUTE, api);
+        filterName = filterConfig.getFilterName();
+        RequestBatch.register(filterConfig.getServletContext(), member);
     }
 
     @Override
@@ -84,29 +91,60 @@ public class RedisSessionFilter implements Filter {
             excluded = matches(config.excludedPaths(), path);
             touch = !matches(config.touchFreePaths(), path);
         }
-        SessionManager sessions = new SessionManager(request, store, touch, excluded);
-        SessionRequest wrapped = new SessionRequest(request, sessions);
-        req.setAttribute(WRAPPED, Boolean.TRUE);
-        CommitHook wrappedResponse = new CommitHook(response, sessions);
-        try {
-            chain.doFilter(wrapped, wrappedResponse);
-            wrappedResponse.disableHook();
-            sessions.commit(response);
-        } catch (IOException | ServletException | RuntimeException e) {
-            Throwable ours = ourFailure(e);
-            if (ours != null) {
-                refuse(response, wrappedResponse, sessions, ours);
-                return;
-            }
+        try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
+            SessionManager sessions = new SessionManager(request, store, touch, excluded, batch);
+            sessions.deferLoad(); // sent with the next filter's lookups, or by getSession
+            SessionRequest wrapped = new SessionRequest(request, sessions);
+            req.setAttribute(WRAPPED, Boolean.TRUE);
+            CommitHook wrappedResponse = new CommitHook(response, sessions);
             try {
+                chain.doFilter(wrapped, wrappedResponse);
                 wrappedResponse.disableHook();
                 sessions.commit(response);
-            } catch (SessionUnavailableException | SessionTooLargeException ignored) {
-                sessions.abandon(); // the application's own failure is the one to report
+            } catch (IOException | ServletException | RuntimeException e) {
+                Throwable ours = ourFailure(e);
+                if (ours != null) {
+                    refuse(response, wrappedResponse, sessions, ours);
+                    return;
+                }
+                try {
+                    wrappedResponse.disableHook();
+                    sessions.commit(response);
+                } catch (SessionUnavailableException | SessionTooLargeException ignored) {
+                    sessions.abandon(); // the application's own failure is the one to report
+                }
+                throw e;
+            } finally {
+                req.removeAttribute(WRAPPED);
             }
-            throw e;
-        } finally {
-            req.removeAttribute(WRAPPED);
+        }
+    }
+
+    /**
+     * This filter as the request batch sees it. It sends nothing early for filters before it: its
+     * own load is deferred (registered when the request enters) so that it travels with the next
+     * filter's lookups; when it stands later in the chain than another of our filters, it loads on
+     * its own (declare it first).
+     */
+    private final class Member implements RequestBatch.Member {
+        @Override
+        public String filterName() {
+            return filterName;
+        }
+
+        @Override
+        public SharedRedisClient redis() {
+            return runtime.redis();
+        }
+
+        @Override
+        public boolean batching() {
+            return runtime.chainBatching();
+        }
+
+        @Override
+        public ReadPlan<?> planFor(HttpServletRequest request) {
+            return null;
         }
     }
 
@@ -166,6 +204,9 @@ public class RedisSessionFilter implements Filter {
 
     @Override
     public void destroy() {
+        if (store != null) {
+            RequestBatch.unregister(store.context(), member);
+        }
         if (store != null && store.context().getAttribute(RedisSessions.CONTEXT_ATTRIBUTE) == api) {
             store.context().removeAttribute(RedisSessions.CONTEXT_ATTRIBUTE);
         }

@@ -1,6 +1,7 @@
 package io.github.redisfilters.session;
 
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.Results;
 import io.github.redisfilters.client.WritePlan;
 import jakarta.servlet.http.Cookie;
@@ -53,14 +54,20 @@ final class SessionManager implements RedisSession.Owner {
     private String lockedId;
     /** A pure (pre-fetched) load found a touch due: it rides on the commit. */
     private boolean touchDue;
-    /** A reply a chain pipeline fetched for this request's load, not yet used. */
-    private SessionRepository.Loaded prefetched;
+    /** The request batch this request's filter entered (batches nothing when batching is off). */
+    private final RequestBatch.Scope batch;
+    /** The load registered with the batch and not yet settled, and the lock token it asks for. */
+    private SessionRepository.LoadPlan deferred;
+    private String deferredToken;
+    /** The settled reply of {@link #deferred} (null: no such session). */
+    private SessionRepository.Loaded deferredReply;
     /** A save was refused for size: nothing more is written by this request. */
     private boolean refused;
     private String idWritten;
 
-    SessionManager(HttpServletRequest request, SessionStore store, boolean touch, boolean excluded) {
+    SessionManager(HttpServletRequest request, SessionStore store, boolean touch, boolean excluded, RequestBatch.Scope batch) {
         this.store = store;
+        this.batch = batch;
         this.config = store.config();
         this.request = request;
         this.touch = touch;
@@ -177,43 +184,48 @@ final class SessionManager implements RedisSession.Owner {
     // ---- chain batching ------------------------------------------------------------------------
 
     /**
-     * The load this request would send, as a pure read (plus the lock for requests that lock), for
-     * a pipeline that fetches it before the application asks for its session; null when the
-     * request has no session id or gets no session. Hand the reply to {@link #prefetched}; if the
-     * application never asks for its session, {@link #commit} still releases a lock taken here.
+     * Registers this request's load with the request's batch, so that the first filter that needs
+     * Redis sends it along: a pure read (the touch, when due, rides on the commit), under the
+     * session's write lock for requests that lock. Nothing when the request has no session id or
+     * gets no session. If nobody sends it before the application asks for its session,
+     * {@link #getSession} loads as without batching.
      */
-    synchronized SessionRepository.LoadPlan prefetchPlan() {
-        if (requestedId == null || excluded || loadAttempted) {
-            return null;
+    synchronized void deferLoad() {
+        if (requestedId == null || excluded || loadAttempted || !batch.batching()) {
+            return;
         }
-        if (lock && lockToken == null) {
-            lockToken = store.newLockToken();
-            lockedId = requestedId;
-        }
-        return store.repository().loadPlan(requestedId, store.now(), false, lock ? lockToken : null,
-                config.lockTimeout().toMillis());
+        String token = lock ? store.newLockToken() : null;
+        deferred = store.repository().loadPlan(requestedId, store.now(), false, token, config.lockTimeout().toMillis());
+        deferredToken = token;
+        batch.defer(deferred);
     }
 
     /**
-     * The decision of {@link #prefetchPlan()}'s plan (null: no such session). Not called when the
-     * pipeline failed: the application's {@code getSession} then loads by itself (and a lock the
-     * failed pipeline may have taken expires).
+     * Takes the reply of the deferred load if a pipeline carried it, and notes the lock it took.
+     * Returns true when {@code use} and the reply stands for this request's load (then in
+     * {@link #deferredReply}); false when it was never sent (withdrawn now), failed, or found the
+     * lock held by another request — the caller then loads by itself.
      */
-    synchronized void prefetched(SessionRepository.Loaded l) {
-        if (l instanceof SessionRepository.Stored s && !s.locked()) {
-            lockToken = null; // no lock was asked for
-            lockedId = null;
+    private boolean settleDeferred(boolean use) {
+        SessionRepository.LoadPlan p = deferred;
+        if (p == null) {
+            return false;
         }
-        if (l instanceof SessionRepository.Busy) {
-            lockToken = null;
-            lockedId = null;
-            return; // the application's getSession waits for the lock itself
+        deferred = null;
+        Results r = batch.takeSent(p);
+        if (r == null || !r.succeeded(p)) {
+            return false; // a lock a failed pipeline may have taken expires after lockTimeout
         }
-        prefetched = l;
-        if (l == null) {
-            loadAttempted = true;
-            store.count("not.found");
+        SessionRepository.Loaded l = r.get(p);
+        if (l instanceof SessionRepository.Stored s && s.locked()) {
+            lockToken = deferredToken; // ours now: the save (or commit) releases it
+            lockedId = requestedId;
         }
+        if (!use || l instanceof SessionRepository.Busy) {
+            return false;
+        }
+        deferredReply = l;
+        return true;
     }
 
     // ---- load ----------------------------------------------------------------------------------
@@ -224,8 +236,8 @@ final class SessionManager implements RedisSession.Owner {
         }
         SessionRepository.Loaded loaded;
         try {
-            loaded = prefetched != null ? prefetched : loadWaitingForLock();
-            prefetched = null;
+            loaded = settleDeferred(true) ? deferredReply : loadWaitingForLock();
+            deferredReply = null;
         } catch (RedisUnavailableException e) {
             store.count("errors");
             if (config.failureMode() == RedisSessionConfig.FailureMode.OPEN) {
@@ -238,7 +250,7 @@ final class SessionManager implements RedisSession.Owner {
             store.count("not.found");
             return;
         }
-        touchDue = touch && stored.touchDue();
+        touchDue = touch && stored.touchDue(); // a pure (batched) read only reports it; the commit writes it
         if (stored.corrupt()) {
             store.codecFailure("read", "(session metadata)", new IllegalStateException("corrupt session hash"));
             pendingDeletes.add(stored.id());
@@ -327,6 +339,7 @@ final class SessionManager implements RedisSession.Owner {
      *                                     (nothing was written)
      */
     synchronized void commit(HttpServletResponse response) {
+        settleDeferred(false); // a lock the batched load took is released below even if the session went unused
         try {
             write();
         } catch (RedisUnavailableException e) {
