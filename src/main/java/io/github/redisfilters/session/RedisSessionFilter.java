@@ -1,12 +1,10 @@
 package io.github.redisfilters.session;
 
-import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RequestBatch;
-import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.PathPattern;
+import io.github.redisfilters.runtime.FilterRuntime;
 import io.github.redisfilters.web.ClientAddressResolver;
-import io.github.redisfilters.web.FilterRuntime;
 import io.github.redisfilters.web.OnCommitResponseWrapper;
 import io.github.redisfilters.web.ProblemResponse;
 import io.github.redisfilters.web.TrustedProxies;
@@ -48,8 +46,7 @@ public class RedisSessionFilter implements Filter {
     private FilterRuntime runtime;
     private SessionStore store;
     private RedisSessions api;
-    private String filterName;
-    private final Member member = new Member();
+    private RequestBatch.Member member;
 
     /** For web.xml / {@code @WebFilter}: configuration comes from init-params. */
     public RedisSessionFilter() {
@@ -73,8 +70,10 @@ public class RedisSessionFilter implements Filter {
                 filterConfig.getServletContext(), new ClientAddressResolver(proxies));
         api = new RedisSessions(store);
         filterConfig.getServletContext().setAttribute(RedisSessions.CONTEXT_ATTRIBUTE, api);
-        filterName = filterConfig.getFilterName();
-        RequestBatch.register(filterConfig.getServletContext(), member);
+        // It sends nothing early for filters before it: its own load is deferred (registered when the
+        // request enters) so that it travels with the next filter's lookups; when it stands later in the
+        // chain than another of our filters, it loads on its own (declare it first).
+        member = runtime.joinBatch(request -> null);
     }
 
     @Override
@@ -117,34 +116,6 @@ public class RedisSessionFilter implements Filter {
             } finally {
                 req.removeAttribute(WRAPPED);
             }
-        }
-    }
-
-    /**
-     * This filter as the request batch sees it. It sends nothing early for filters before it: its
-     * own load is deferred (registered when the request enters) so that it travels with the next
-     * filter's lookups; when it stands later in the chain than another of our filters, it loads on
-     * its own (declare it first).
-     */
-    private final class Member implements RequestBatch.Member {
-        @Override
-        public String filterName() {
-            return filterName;
-        }
-
-        @Override
-        public SharedRedisClient redis() {
-            return runtime.redis();
-        }
-
-        @Override
-        public boolean batching() {
-            return runtime.chainBatching();
-        }
-
-        @Override
-        public ReadPlan<?> planFor(HttpServletRequest request) {
-            return null;
         }
     }
 
@@ -204,9 +175,6 @@ public class RedisSessionFilter implements Filter {
 
     @Override
     public void destroy() {
-        if (store != null) {
-            RequestBatch.unregister(store.context(), member);
-        }
         if (store != null && store.context().getAttribute(RedisSessions.CONTEXT_ATTRIBUTE) == api) {
             store.context().removeAttribute(RedisSessions.CONTEXT_ATTRIBUTE);
         }
