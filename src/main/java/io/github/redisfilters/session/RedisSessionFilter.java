@@ -7,6 +7,7 @@ import io.github.redisfilters.runtime.FilterRuntime;
 import io.github.redisfilters.web.ClientAddressResolver;
 import io.github.redisfilters.web.OnCommitResponseWrapper;
 import io.github.redisfilters.web.ProblemResponse;
+import io.github.redisfilters.web.RequestPaths;
 import io.github.redisfilters.web.TrustedProxies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -37,7 +38,7 @@ import java.util.Map;
  *
  * <p>Init-params are listed in {@link RedisSessionConfig}. The application reaches the
  * {@link RedisSessions} API (find / invalidate the sessions of a user) through the context
- * attribute {@link RedisSessions#CONTEXT_ATTRIBUTE} or {@link RedisSessions#of}.
+ * attribute {@link RedisSessions#CONTEXT_ATTRIBUTE} or {@link RedisSessions#from}.
  */
 public class RedisSessionFilter implements Filter {
     private static final String WRAPPED = RedisSessionFilter.class.getName() + ".request";
@@ -86,7 +87,7 @@ public class RedisSessionFilter implements Filter {
         boolean excluded = false;
         boolean touch = true;
         if (!config.excludedPaths().isEmpty() || !config.touchFreePaths().isEmpty()) {
-            String path = pathOf(request);
+            String path = RequestPaths.applicationPath(request);
             excluded = matches(config.excludedPaths(), path);
             touch = !matches(config.touchFreePaths(), path);
         }
@@ -164,13 +165,6 @@ public class RedisSessionFilter implements Filter {
             }
         }
         return false;
-    }
-
-    private static String pathOf(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String info = request.getPathInfo();
-        String p = (servletPath == null ? "" : servletPath) + (info == null ? "" : info);
-        return p.isEmpty() ? "/" : p;
     }
 
     @Override
