@@ -94,6 +94,7 @@ public class RedisSessionFilter implements Filter {
         try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
             SessionManager sessions = new SessionManager(request, store, touch, excluded, batch);
             sessions.deferLoad(); // sent with the next filter's lookups, or by getSession
+            batch.writesAtCommit(); // the commit always writes through the batch: later filters' writes may ride along
             SessionRequest wrapped = new SessionRequest(request, sessions);
             req.setAttribute(WRAPPED, Boolean.TRUE);
             CommitHook wrappedResponse = new CommitHook(response, sessions);
