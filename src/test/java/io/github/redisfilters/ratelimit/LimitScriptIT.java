@@ -82,7 +82,7 @@ class LimitScriptIT {
                 keys.add("ref:{ip:5.6.7.8}:" + p.name());
                 args.addAll(List.of(p.algorithm().code, Long.toString(p.limit()), Long.toString(p.window().toMillis())));
             }
-            List<?> general = (List<?>) REDIS.client().eval(RedisLimiter.CHECK, keys, args);
+            List<?> general = (List<?>) REDIS.client().eval(LimitCheck.CHECK, keys, args);
             assertThat(lean.admitted()).as("step %s", i).isEqualTo(((Long) general.get(0)) == 1);
             assertThat(lean.nowMillis()).isEqualTo(general.get(1));
             for (int k = 0; k < 2; k++) {
