@@ -140,9 +140,25 @@ public final class RateLimitConfig {
         return p.validate(b::build);
     }
 
+    /** Some embedded contexts' loaders do not see the application's classes: try the thread's, then ours. */
     private static <T> T instantiate(String className, ClassLoader loader, Class<T> type) {
+        Class<?> c = null;
+        for (ClassLoader l : new ClassLoader[] {loader, Thread.currentThread().getContextClassLoader(),
+                RateLimitConfig.class.getClassLoader()}) {
+            if (l == null) {
+                continue;
+            }
+            try {
+                c = Class.forName(className, true, l);
+                break;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // next loader
+            }
+        }
+        if (c == null) {
+            throw new IllegalArgumentException("class " + className + " not found");
+        }
         try {
-            Class<?> c = Class.forName(className, true, loader);
             return type.cast(c.getConstructor().newInstance());
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
             throw new IllegalArgumentException(e.toString());
