@@ -39,21 +39,56 @@ final class LimitCheck implements ReadPlan<LimitCheck.Result> {
     record Result(boolean admitted, long nowMillis, List<Decision.Outcome> outcomes, List<Kept> kept) {
     }
 
-    /** Hits one group kept: which checks, what identifies each (window index or log member), their outcomes' indexes. */
-    record Kept(List<LimitPlan.Check> checks, List<String> ids, int[] outcomeIndexes) {
+    /**
+     * Hits one group kept: the group, its outcomes from {@code first} on (a report-only policy that
+     * denied kept nothing), and the time they were counted at.
+     */
+    record Kept(Group group, List<Decision.Outcome> outcomes, int first, long now) {
+        /** The outcome indexes of the kept hits. */
+        int[] outcomeIndexes() {
+            int n = group.checks().size();
+            int[] out = new int[n];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (outcomes.get(first + i).admitted()) {
+                    out[k++] = first + i;
+                }
+            }
+            return java.util.Arrays.copyOf(out, k);
+        }
+
+        /** The checks whose hits were kept. */
+        List<LimitPlan.Check> checks() {
+            List<LimitPlan.Check> out = new ArrayList<>(group.checks().size());
+            for (int i : outcomeIndexes()) {
+                out.add(group.checks().get(i - first));
+            }
+            return out;
+        }
+
+        /** What identifies each kept hit for {@code refund.lua}: the window index, or the log member. */
+        List<String> ids() {
+            List<String> out = new ArrayList<>(group.checks().size());
+            for (int i : outcomeIndexes()) {
+                Policy p = group.checks().get(i - first).policy();
+                out.add(p.algorithm() == Algorithm.SLIDING_LOG ? now + ":" + group.id() + ":" + (i - first + 1)
+                        : Long.toString(Math.floorDiv(now, p.window().toMillis())));
+            }
+            return out;
+        }
     }
 
     /**
      * @param groups   the checks per script call, token buckets left out
      * @param nowMillis the injected clock's time, or -1 for Redis {@code TIME}
-     * @param id       unique to this request when a group holds a sliding log, else ""
+     * @param id       makes this request's sliding-log members unique; asked only when a group holds a sliding log
      */
-    LimitCheck(List<List<LimitPlan.Check>> groups, long nowMillis, String id) {
+    LimitCheck(List<List<LimitPlan.Check>> groups, long nowMillis, java.util.function.Supplier<String> id) {
         List<Group> out = new ArrayList<>(groups.size());
         for (int g = 0; g < groups.size(); g++) {
             List<LimitPlan.Check> checks = groups.get(g);
             boolean counters = countersOnly(checks);
-            String gid = counters || !hasLog(checks) ? "" : id + (groups.size() > 1 ? "." + g : "");
+            String gid = counters || !hasLog(checks) ? "" : id.get() + (groups.size() > 1 ? "." + g : "");
             out.add(new Group(checks, counters, gid, keys(checks), counters ? windowArgs(checks, nowMillis)
                     : checkArgs(checks, nowMillis, gid)));
         }
@@ -98,32 +133,12 @@ final class LimitCheck implements ReadPlan<LimitCheck.Result> {
                 groupAdmitted = num(reply, 0) == 1;
             }
             if (groupAdmitted) {
-                kept.add(kept(group, outcomes, first, now));
+                kept.add(new Kept(group, outcomes, first, now)); // what it kept is worked out only for a refund
             } else {
                 admitted = false; // the script gave this group's hits back itself
             }
         }
         return new Result(admitted, now, outcomes, kept);
-    }
-
-    /** The hits a group that admitted the request kept: every policy but report-only ones that denied. */
-    private static Kept kept(Group group, List<Decision.Outcome> outcomes, int first, long now) {
-        int n = group.checks().size();
-        List<LimitPlan.Check> checks = new ArrayList<>(n);
-        List<String> ids = new ArrayList<>(n);
-        int[] indexes = new int[n];
-        for (int i = 0; i < n; i++) {
-            if (!outcomes.get(first + i).admitted()) {
-                continue;
-            }
-            LimitPlan.Check c = group.checks().get(i);
-            Policy p = c.policy();
-            indexes[checks.size()] = first + i;
-            checks.add(c);
-            ids.add(p.algorithm() == Algorithm.SLIDING_LOG ? now + ":" + group.id() + ":" + (i + 1)
-                    : Long.toString(Math.floorDiv(now, p.window().toMillis())));
-        }
-        return new Kept(checks, ids, java.util.Arrays.copyOf(indexes, checks.size()));
     }
 
     /** True when every check of the group is a fixed window or a sliding-window counter. */

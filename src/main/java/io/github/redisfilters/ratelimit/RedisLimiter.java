@@ -108,7 +108,7 @@ final class RedisLimiter {
             kept = List.of();
         } else {
             LimitCheck read = new LimitCheck(groups, clock == null ? -1 : clock.millis(),
-                    node + Long.toString(sequence.incrementAndGet(), 36));
+                    () -> node + Long.toString(sequence.incrementAndGet(), 36));
             LimitCheck.Result r = batch != null ? batch.read(read) : redis.send(read);
             admitted = r.admitted();
             now = r.nowMillis();
