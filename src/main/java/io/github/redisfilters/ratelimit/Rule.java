@@ -57,9 +57,12 @@ public final class Rule {
         this.denyMessage = b.denyMessage;
         this.limitArgs = new byte[policies.size()][];
         this.windowArgs = new byte[policies.size()][];
+        this.limitTexts = new String[policies.size()];
+        this.resetTexts = new ResetText[policies.size()];
         for (int i = 0; i < policies.size(); i++) {
             Policy p = policies.get(i);
             limitArgs[i] = LimitCheck.ascii(reportOnly ? -p.limit() : p.limit());
+            limitTexts[i] = Long.toString(p.limit());
             windowArgs[i] = LimitCheck.ascii(p.algorithm() == Algorithm.SLIDING_COUNTER ? -p.window().toMillis() : p.window().toMillis());
         }
     }
@@ -67,6 +70,42 @@ public final class Rule {
     // windows.lua arguments of each policy, encoded once (they are sent on every request)
     private final byte[][] limitArgs;
     private final byte[][] windowArgs;
+    // header texts: the limit never changes, the reset second only once per window (fixed)
+    private final String[] limitTexts;
+    private final ResetText[] resetTexts;
+
+    /** A reset time in epoch seconds and its text, kept while it stays the same. */
+    private record ResetText(long seconds, String text) {
+    }
+
+    /** {@code X-RateLimit-Limit} of {@code p}. */
+    String limitText(Policy p) {
+        int i = indexOf(p);
+        return i < 0 ? Long.toString(p.limit()) : limitTexts[i];
+    }
+
+    /** {@code X-RateLimit-Reset} text of {@code seconds} for {@code p}, reusing the last one when equal. */
+    String resetText(Policy p, long seconds) {
+        int i = indexOf(p);
+        if (i < 0) {
+            return Long.toString(seconds);
+        }
+        ResetText last = resetTexts[i]; // a benign race: at worst the text is made again
+        if (last == null || last.seconds() != seconds) {
+            last = new ResetText(seconds, Long.toString(seconds));
+            resetTexts[i] = last;
+        }
+        return last.text();
+    }
+
+    private int indexOf(Policy p) {
+        for (int i = 0; i < policies.size(); i++) {
+            if (policies.get(i) == p) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /** {@code windows.lua}'s limit argument of {@code p}: negative for a report-only rule. */
     byte[] limitArg(Policy p) {
