@@ -95,6 +95,21 @@ final class LimitCheck implements ReadPlan<LimitCheck.Result> {
         this.groups = out;
     }
 
+    /**
+     * Sends this plan outside any request batch: one script call goes straight through the shared
+     * client (same breaker, NOSCRIPT and TRYAGAIN handling, no pipeline bookkeeping); several (on
+     * Cluster) as one pipeline.
+     *
+     * @throws io.github.redisfilters.client.RedisUnavailableException when Redis cannot answer
+     */
+    Result sendAlone(io.github.redisfilters.client.SharedRedisClient redis) {
+        if (groups.size() != 1) {
+            return redis.send(this);
+        }
+        Group g = groups.get(0);
+        return decide(Replies.of(redis.evalBinary(g.countersOnly() ? WINDOWS : CHECK, g.keys(), g.args())));
+    }
+
     @Override
     public boolean mayRunEarly() {
         return false; // a hit consumes: only the rate limiter itself may send it

@@ -109,7 +109,7 @@ final class RedisLimiter {
         } else {
             LimitCheck read = new LimitCheck(groups, clock == null ? -1 : clock.millis(),
                     () -> node + Long.toString(sequence.incrementAndGet(), 36));
-            LimitCheck.Result r = batch != null ? batch.read(read) : redis.send(read);
+            LimitCheck.Result r = batch != null && batch.batching() ? batch.read(read) : read.sendAlone(redis);
             admitted = r.admitted();
             now = r.nowMillis();
             outcomes = r.outcomes();
