@@ -68,6 +68,16 @@ public final class ManagedRedis implements AutoCloseable {
      * connections to the new primary. Returns {@link System#nanoTime()} at the address switch.
      */
     public long failover() {
+        promoteReplica();
+        return moveAddress();
+    }
+
+    /**
+     * The first half of {@link #failover()}: the replica becomes primary and the old primary its
+     * replica, but the address still sends new connections to the old one (a DNS change not yet
+     * seen by the application).
+     */
+    public void promoteReplica() {
         RedisProcess promoted = replica();
         RedisProcess demoted = primary();
         try (Jedis p = promoted.admin(); Jedis d = demoted.admin()) {
@@ -75,7 +85,11 @@ public final class ManagedRedis implements AutoCloseable {
             d.replicaof("127.0.0.1", promoted.port());
         }
         primary = 1 - primary;
-        address.switchTo(promoted.port());
+    }
+
+    /** The second half of {@link #failover()}: new connections go to the primary. Returns {@link System#nanoTime()} then. */
+    public long moveAddress() {
+        address.switchTo(primary().port());
         return System.nanoTime();
     }
 
