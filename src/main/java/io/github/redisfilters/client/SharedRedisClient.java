@@ -199,7 +199,15 @@ public final class SharedRedisClient {
     /** READONLY, LOADING, MASTERDOWN: the node answers but is not (or not yet) a usable primary. */
     static boolean isRoleChange(JedisDataException e) {
         String m = e.getMessage();
-        return m != null && (m.startsWith("READONLY") || m.startsWith("LOADING") || m.startsWith("MASTERDOWN"));
+        return m != null && (isReadonly(m) || m.startsWith("LOADING") || m.startsWith("MASTERDOWN"));
+    }
+
+    /**
+     * {@code READONLY}, also as Redis before 7 reports it from a script: {@code ERR Error running
+     * script … -READONLY You can't write against a read only replica.}
+     */
+    private static boolean isReadonly(String m) {
+        return m.startsWith("READONLY") || (m.startsWith("ERR") && m.contains("-READONLY "));
     }
 
     /**
@@ -228,7 +236,7 @@ public final class SharedRedisClient {
 
     private static String explain(RuntimeException cause) {
         String m = String.valueOf(cause.getMessage());
-        if (m.startsWith("READONLY")) {
+        if (isReadonly(m)) {
             return "answered READONLY: it is a replica now (failover)";
         }
         if (m.startsWith("LOADING")) {
@@ -290,7 +298,7 @@ public final class SharedRedisClient {
 
     static boolean isUnavailability(JedisDataException e) {
         String m = e.getMessage();
-        return m != null && (m.startsWith("READONLY") || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
+        return m != null && (isReadonly(m) || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
                 || m.startsWith("CLUSTERDOWN") || m.startsWith("BUSY")
                 || m.startsWith("NOREPLICAS"));
     }
