@@ -132,8 +132,9 @@ public final class SharedRedisClient {
      * {@code MASTERDOWN} a standalone client renews its pool (connections made before are closed,
      * new ones look the name up again and connect only to a primary) and runs {@code op} once
      * more: such a reply means the node ran nothing of that command, and a replica writes
-     * nothing, so the same re-run rule as for {@code TRYAGAIN} makes it safe. A broken connection
-     * renews the pool too but is not retried (a write may have run before it broke).
+     * nothing, so the same re-run rule as for {@code TRYAGAIN} makes it safe. A broken or refused
+     * connection renews the pool too but is not retried (a write may have run before it broke); a
+     * timeout does not renew it (a slow Redis is not a moved one).
      *
      * @throws RedisUnavailableException when the breaker is open, Redis cannot be reached, a
      *                                   command times out or Redis answers with an error
@@ -184,16 +185,27 @@ public final class SharedRedisClient {
                 breaker.onFailure(e);
                 throw e;
             } catch (RuntimeException e) {
-                if (e instanceof JedisConnectionException) {
+                if (e instanceof JedisConnectionException && !isTimeout(e)) {
                     // The node may be gone for good (a failover behind one name): drop the pooled
                     // connections so new ones look the name up again. Not retried: a write may
-                    // have run before the connection broke.
+                    // have run before the connection broke. A timeout says Redis (or this machine)
+                    // is slow, not that it moved: reconnecting would only add work to a slow Redis.
                     renew(e);
                 }
                 breaker.onFailure(e);
                 throw new RedisUnavailableException("Redis call failed: " + e, e);
             }
         }
+    }
+
+    /** Whether a connection failure is a timeout (connect or read), anywhere in its causes. */
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** READONLY, LOADING, MASTERDOWN: the node answers but is not (or not yet) a usable primary. */

@@ -2,7 +2,10 @@ package io.github.redisfilters.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Which error replies make the client renew its connections (a node that is no usable primary) and which do not. */
@@ -33,5 +36,14 @@ class RoleChangeRepliesTest {
         assertThat(renews("ERR wrong number of arguments for 'get' command")).isFalse();
         assertThat(renews("WRONGTYPE Operation against a key holding the wrong kind of value")).isFalse();
         assertThat(renews("ERR value mentions READONLY but is no such reply")).isFalse();
+    }
+
+    @Test
+    void aTimeoutIsSlownessNotAMovedNode() {
+        assertThat(SharedRedisClient.isTimeout(new JedisConnectionException(new SocketTimeoutException("Read timed out")))).isTrue();
+        assertThat(SharedRedisClient.isTimeout(new JedisConnectionException("Failed to connect",
+                new JedisConnectionException(new SocketTimeoutException("Connect timed out"))))).isTrue();
+        assertThat(SharedRedisClient.isTimeout(new JedisConnectionException(new ConnectException("Connection refused")))).isFalse();
+        assertThat(SharedRedisClient.isTimeout(new JedisConnectionException("Unexpected end of stream."))).isFalse();
     }
 }
