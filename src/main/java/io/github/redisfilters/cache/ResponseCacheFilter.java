@@ -3,7 +3,7 @@ package io.github.redisfilters.cache;
 import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.config.ConfigException;
 import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.web.FilterRuntime;
+import io.github.redisfilters.runtime.FilterRuntime;
 import io.github.redisfilters.web.ProblemResponse;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

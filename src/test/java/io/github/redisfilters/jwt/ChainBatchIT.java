@@ -10,12 +10,12 @@ import io.github.redisfilters.client.Replies;
 import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.client.WritePlan;
+import io.github.redisfilters.runtime.FilterRuntime;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RoundTrips;
 import io.github.redisfilters.testing.ServletContainer;
-import io.github.redisfilters.web.FilterRuntime;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -208,46 +208,23 @@ class ChainBatchIT {
      * counts undos ({@code probe:undone}); {@code early=false} makes its plan one that must not
      * run early. It puts the count it read in {@code X-Probe}.
      */
-    public static final class ProbeFilter implements Filter, RequestBatch.Member {
+    public static final class ProbeFilter implements Filter {
         static final LuaScript COUNT = LuaScript.of("count.lua", "return redis.call('INCR', KEYS[1])");
         private FilterRuntime runtime;
-        private ServletContext context;
-        private String name;
+        private RequestBatch.Member member;
         private boolean early;
 
         @Override
         public void init(FilterConfig config) throws ServletException {
             early = !"false".equals(config.getInitParameter("early"));
-            name = config.getFilterName();
-            context = config.getServletContext();
             runtime = FilterRuntime.start(config, "probe", null, "probe");
-            RequestBatch.register(config.getServletContext(), this);
-        }
-
-        @Override
-        public String filterName() {
-            return name;
-        }
-
-        @Override
-        public SharedRedisClient redis() {
-            return runtime.redis();
-        }
-
-        @Override
-        public boolean batching() {
-            return runtime.chainBatching();
-        }
-
-        @Override
-        public ReadPlan<?> planFor(HttpServletRequest request) {
-            return new Count("probe:sent", early);
+            member = runtime.joinBatch(request -> new Count("probe:sent", early));
         }
 
         @Override
         public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
             HttpServletRequest request = (HttpServletRequest) req;
-            try (RequestBatch.Scope batch = RequestBatch.enter(request, this)) {
+            try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
                 long sent = batch.read(new Count("probe:sent", early));
                 ((HttpServletResponse) res).setHeader("X-Probe", Long.toString(sent));
                 chain.doFilter(req, res);
@@ -256,7 +233,6 @@ class ChainBatchIT {
 
         @Override
         public void destroy() {
-            RequestBatch.unregister(context, this);
             runtime.close();
         }
     }
