@@ -51,7 +51,7 @@ public class CacheScaleBench {
     static final int ROUNDS = Integer.getInteger("rounds", 7);
     static final int N = Integer.getInteger("n", 300);
     static final int BURST = Integer.getInteger("burst", 20);
-    static final int BURSTS = Integer.getInteger("bursts", 15);
+    static final int BURSTS = Integer.getInteger("bursts", 41);
 
     public static void main(String[] args) throws Exception {
         List<Process> redis = new ArrayList<>();
@@ -63,7 +63,7 @@ public class CacheScaleBench {
         try {
             waitFor(empty);
             waitFor(full);
-            try (Jedis j = new Jedis("127.0.0.1", full)) {
+            try (Jedis j = new Jedis("127.0.0.1", full, 120_000)) {
                 long t = System.nanoTime();
                 j.sendCommand(() -> "DEBUG".getBytes(), "POPULATE", Integer.toString(KEYS), "unrelated");
                 System.out.printf("filled: %d keys in %d ms%n", j.dbSize(), (System.nanoTime() - t) / 1_000_000);
@@ -177,6 +177,8 @@ public class CacheScaleBench {
     static ServletContextHandler context(String path, int redisPort, boolean cache, Duration hitForPass) {
         ServletContextHandler ctx = new ServletContextHandler(path);
         ctx.setInitParameter("redisUrl", "redis://127.0.0.1:" + redisPort);
+        // contexts sharing a Redis must not share keys (a hit-for-pass mark of one would serve the other)
+        ctx.setInitParameter("keyPrefix", path.substring(1) + ":");
         if (cache) {
             ResponseCacheConfig config = ResponseCacheConfig.builder()
                     .rules(ResponseCacheConfig.Rule.ttl("/api/products/**", Duration.ofSeconds(60)),

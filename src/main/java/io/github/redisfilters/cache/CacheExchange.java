@@ -363,17 +363,26 @@ final class CacheExchange {
 
     // ----- deliver
 
-    /** Writes a stored response: headers, computed Age, status header, then 304 / HEAD / body. */
+    /**
+     * Writes a stored response: headers (its own {@code Date}, not a second one), computed Age,
+     * status header, then 304 / 206 for one satisfiable byte range / HEAD / body.
+     */
     private void serve(CacheEntry e, String label, long now) throws IOException {
         boolean notModified = e.status() == 200 && CachePolicy.notModified(e, RequestHeaders.list(req.getHeaders("If-None-Match")),
                 req.getHeader("If-Modified-Since"));
-        res.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED : e.status());
+        byte[] body = e.body();
+        ByteRange range = notModified || e.status() != 200 ? null
+                : ByteRange.of(req.getHeader("Range"), req.getHeader("If-Range"), e, body.length);
+        res.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED
+                : range != null ? HttpServletResponse.SC_PARTIAL_CONTENT : e.status());
         for (CacheEntry.Header h : e.headers()) {
             if (notModified && !StoredHeaders.NOT_MODIFIED.contains(h.name().toLowerCase(Locale.ROOT))) {
                 continue;
             }
             if (h.name().equalsIgnoreCase("Content-Type")) {
                 res.setContentType(h.value());
+            } else if (h.name().equalsIgnoreCase("Date")) {
+                res.setHeader("Date", h.value()); // replaces the container's own
             } else {
                 res.addHeader(h.name(), h.value());
             }
@@ -383,9 +392,17 @@ final class CacheExchange {
         if (notModified) {
             return;
         }
-        res.setContentLength(e.body().length);
-        if (get && e.body().length > 0) {
-            res.getOutputStream().write(e.body());
+        if (range != null) {
+            res.setHeader("Content-Range", range.contentRange(body.length));
+            res.setContentLength((int) range.length());
+            if (get) {
+                res.getOutputStream().write(body, (int) range.first(), (int) range.length());
+            }
+            return;
+        }
+        res.setContentLength(body.length);
+        if (get && body.length > 0) {
+            res.getOutputStream().write(body);
         }
     }
 

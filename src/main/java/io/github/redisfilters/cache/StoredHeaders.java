@@ -9,10 +9,14 @@ import java.util.Set;
 
 /** Which response header fields a stored entry keeps, sends on a 304, and takes from a 304. */
 final class StoredHeaders {
-    /** Never stored (hop-by-hop, recomputed, or personal). {@code Set-Cookie2} is not hop-by-hop. */
+    /**
+     * Never stored: hop-by-hop fields, {@code Age} and {@code Content-Length} (recomputed) and
+     * {@code Set-Cookie} (personal; a response setting one is not stored at all). The obsolete
+     * {@code Set-Cookie2} is an ordinary end-to-end field and is stored like any other.
+     */
     static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "transfer-encoding", "upgrade", "trailer", "proxy-authenticate", "proxy-authorization", "age",
-            "content-length", "set-cookie", "set-cookie2");
+            "content-length", "set-cookie");
     /** Sent with a 304 answered from the cache (RFC 9110 §15.4.5). */
     static final Set<String> NOT_MODIFIED = Set.of("cache-control", "content-location", "date",
             "etag", "expires", "vary", "last-modified");

@@ -239,6 +239,98 @@ class ResponseCacheIT {
     }
 
     @Nested
+    class ConformanceDetails {
+        @Test
+        void anyFinalStatusWithExplicitFreshnessIsStoredInStandardMode() {
+            origin((req, resp, n) -> {
+                resp.setStatus(req.getPathInfo().equals("/s302") ? 302 : 500);
+                resp.setHeader("Location", "/elsewhere");
+                resp.setHeader("Cache-Control", "max-age=100000");
+                resp.getWriter().print("s" + n);
+            });
+            for (String p : new String[] {"/std/s302", "/std/s500"}) {
+                assertThat(xCache(get(p))).isEqualTo("MISS");
+                settled(p);
+                HttpResponse<String> again = get(p);
+                assertThat(xCache(again)).as(p).isEqualTo("HIT");
+                assertThat(again.statusCode()).isEqualTo(p.endsWith("302") ? 302 : 500);
+            }
+        }
+
+        @Test
+        void cdnCacheControlWinsOverCacheControl() {
+            origin((req, resp, n) -> {
+                resp.setHeader("Cache-Control", "no-store");
+                resp.setHeader("CDN-Cache-Control", req.getPathInfo().equals("/cdn-ok") ? "max-age=600" : "max-age=\"600\"");
+                resp.getWriter().print("c" + n);
+            });
+            get("/std/cdn-ok");
+            settled("/std/cdn-ok");
+            assertThat(xCache(get("/std/cdn-ok"))).isEqualTo("HIT");
+            get("/std/cdn-invalid");
+            assertThat(xCache(get("/std/cdn-invalid"))).as("an invalid field is ignored: no-store applies").isEqualTo("MISS");
+        }
+
+        @Test
+        void aHitHasOneDateTheStoredOneAndKeepsSetCookie2() {
+            origin((req, resp, n) -> {
+                resp.setHeader("Cache-Control", "max-age=600");
+                resp.setDateHeader("Date", clock.millis() - 5000);
+                resp.setHeader("Set-Cookie2", "a=c");
+                resp.getWriter().print("d" + n);
+            });
+            HttpResponse<String> first = get("/std/date");
+            settled("/std/date");
+            HttpResponse<String> hit = get("/std/date");
+            assertThat(xCache(hit)).isEqualTo("HIT");
+            assertThat(hit.headers().allValues("Date")).hasSize(1).isEqualTo(first.headers().allValues("Date"));
+            assertThat(hit.headers().firstValue("Set-Cookie2")).hasValue("a=c");
+        }
+
+        @Test
+        void strictAgeAndExpiresParsing() {
+            origin((req, resp, n) -> {
+                switch (req.getPathInfo()) {
+                    case "/age-suffix" -> {
+                        resp.setHeader("Cache-Control", "max-age=3600");
+                        resp.setHeader("Age", "7200, 0");
+                    }
+                    case "/two-expires" -> {
+                        resp.addHeader("Expires", CachePolicy.formatDate(clock.millis() + 100_000));
+                        resp.addHeader("Expires", CachePolicy.formatDate(clock.millis() + 100_000));
+                    }
+                    default -> resp.setHeader("Expires", "Thu, 01 Dec 2099 1:00:00 GMT");
+                }
+                resp.getWriter().print("p" + n);
+            });
+            for (String p : new String[] {"/std/age-suffix", "/std/two-expires", "/std/one-digit-hour"}) {
+                get(p);
+                assertThat(xCache(get(p))).as(p).isEqualTo("MISS");
+            }
+        }
+
+        @Test
+        void aRangeIsAnsweredFromAStoredCompleteResponse() {
+            origin((req, resp, n) -> {
+                resp.setHeader("Cache-Control", "max-age=600");
+                resp.setHeader("ETag", "\"r1\"");
+                resp.getWriter().print("0123456789");
+            });
+            get("/std/range");
+            settled("/std/range");
+            HttpResponse<String> part = get("/std/range", "Range", "bytes=2-4");
+            assertThat(part.statusCode()).isEqualTo(206);
+            assertThat(part.body()).isEqualTo("234");
+            assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 2-4/10");
+            assertThat(xCache(part)).isEqualTo("HIT");
+            assertThat(get("/std/range", "Range", "bytes=-3").body()).isEqualTo("789");
+            assertThat(get("/std/range", "Range", "bytes=2-4", "If-Range", "\"other\"").statusCode())
+                    .as("If-Range mismatch: the whole response").isEqualTo(200);
+            assertThat(calls.get()).isEqualTo(1);
+        }
+    }
+
+    @Nested
     class Rfc9111_3_5_AuthenticatedRequests {
         @Test
         void personalisedResponsesNeverReachAnotherUser() {
