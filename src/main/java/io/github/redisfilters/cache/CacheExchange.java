@@ -50,6 +50,8 @@ final class CacheExchange {
     private final boolean get;
     private boolean locked;
     private boolean passing;
+    /** The stale entry may replace only an unreachable origin (502, 504, an exception), not any error. */
+    private boolean staleOnlyIfDisconnected;
     /** Redis time of the lookup this render follows, and the prefix generations it saw. */
     private long lookupMillis;
     private String generations = "";
@@ -93,10 +95,9 @@ final class CacheExchange {
         if (entry == null) {
             return new Found(State.MISS, null, null);
         }
-        // a stored response the origin can validate instead of rendering it again (§4.3.1); only
-        // for servlets seen to answer synchronously: an async 304 would pass straight through to a
-        // client that sent no condition
-        CacheEntry validatable = entry.status() == 200 && Boolean.FALSE.equals(filter.wentAsync.get(servletName()))
+        // a stored response the origin can validate instead of rendering it again (§4.3.1); an
+        // async origin's 304 is held too and answered from the entry when it completes
+        CacheEntry validatable = entry.status() == 200
                 && (entry.header("ETag") != null || entry.header("Last-Modified") != null) ? entry : null;
         long now = config.clock().millis();
         return switch (CachePolicy.reuse(entry, now, rule.mode(), facts)) {
@@ -106,6 +107,10 @@ final class CacheExchange {
             case STALE_WHILE_REVALIDATE -> get && tryLock() ? new Found(State.MISS, validatable, entry)
                     : new Found(State.STALE, entry, null);
             case STALE_IF_ERROR -> new Found(State.MISS, validatable, entry);
+            case STALE_IF_DISCONNECTED -> {
+                staleOnlyIfDisconnected = true;
+                yield new Found(State.MISS, validatable, entry);
+            }
             case UNUSABLE -> new Found(State.MISS, validatable, null);
         };
     }
@@ -210,36 +215,73 @@ final class CacheExchange {
             }
             throw e;
         }
-        filter.wentAsync.merge(servletName(), req.isAsyncStarted(), Boolean::logicalOr);
         if (req.isAsyncStarted()) {
-            // the async thread writes later: let everything through now and store the copy on completion
-            capture.release();
-            req.getAsyncContext().addListener(new AsyncListener() {
-                public void onComplete(AsyncEvent event) {
-                    try {
+            HookedAsyncContext async = originRequest.hookedAsync();
+            if (async == null) {
+                // async started around the cache's request wrapper: let everything through, store on completion
+                capture.release();
+                req.getAsyncContext().addListener(new AsyncListener() {
+                    public void onComplete(AsyncEvent event) {
                         save(prepare(capture));
-                    } catch (RuntimeException e) {
-                        release(0);
                     }
+                    public void onTimeout(AsyncEvent event) {
+                        capture.discard();
+                    }
+                    public void onError(AsyncEvent event) {
+                        capture.discard();
+                    }
+                    public void onStartAsync(AsyncEvent event) { }
+                });
+                return;
+            }
+            // the origin completes later, on its own thread: the held response is finished then
+            async.addListener(new AsyncListener() {
+                public void onComplete(AsyncEvent event) {
+                    release(0); // a lock left by a cycle that ended without our hook (timeout, error)
                 }
-                public void onTimeout(AsyncEvent event) {
-                    capture.discard();
+                public void onTimeout(AsyncEvent event) throws IOException {
+                    capture.release();
                 }
-                public void onError(AsyncEvent event) {
-                    capture.discard();
+                public void onError(AsyncEvent event) throws IOException {
+                    capture.release();
                 }
                 public void onStartAsync(AsyncEvent event) { }
             });
+            async.hook(() -> {
+                try {
+                    originDone(capture, originRequest, stale, validatable);
+                } catch (IOException e) {
+                    release(0);
+                }
+            }, () -> {
+                try {
+                    capture.release();
+                } catch (IOException e) {
+                    release(0);
+                }
+            });
             return;
         }
+        originDone(capture, originRequest, stale, validatable);
+    }
+
+    /** The origin has answered (synchronously, or as its async cycle completes): revalidated, stale, or stored. */
+    private void originDone(CapturingResponse capture, UnconditionalRequest originRequest, CacheEntry stale,
+            CacheEntry validatable) throws IOException {
         if (originRequest.conditional() && !capture.released() && capture.getStatus() == HttpServletResponse.SC_NOT_MODIFIED) {
             revalidated(validatable, capture);
             return;
         }
-        if (stale != null && !capture.released() && (capture.heldError() || CachePolicy.isError(capture.getStatus()))) {
+        if (stale != null && !capture.released() && originFailed(capture)) {
             capture.discard();
             release(0);
             serveStaleForError(stale);
+            return;
+        }
+        if (capture.heldError() && !capture.released()) {
+            capture.discard(); // held for a stale entry that may not stand in for this error
+            release(0);
+            res.sendError(capture.getStatus());
             return;
         }
         Stored stored = prepare(capture);
@@ -252,6 +294,15 @@ final class CacheExchange {
             capture.finish();
         }
         save(stored);
+    }
+
+    /** Whether the origin's answer lets a stale entry stand in: any 5xx error, or only an unreachable origin. */
+    private boolean originFailed(CapturingResponse capture) {
+        int status = capture.getStatus();
+        if (staleOnlyIfDisconnected) {
+            return status == HttpServletResponse.SC_BAD_GATEWAY || status == HttpServletResponse.SC_GATEWAY_TIMEOUT;
+        }
+        return capture.heldError() || CachePolicy.isError(status);
     }
 
     /**
@@ -274,7 +325,7 @@ final class CacheExchange {
         CacheEntry refreshed = new CacheEntry(200, now, d.initialAgeSeconds(), d.freshnessMillis(), d.swrMillis(),
                 d.sieMillis(), d.mustRevalidate(), List.copyOf(merged), stored.body());
         serve(refreshed, "HIT", now);
-        save(new Stored(refreshed, RequestHeaders.varyNames(StoredHeaders.values(merged, "Vary")), d.retentionMillis(),
+        save(new Stored(refreshed, RequestHeaders.varyNames(StoredHeaders.values(merged, "Vary")), retention(d),
                 capture.tags()));
     }
 
@@ -320,7 +371,16 @@ final class CacheExchange {
         List<String> vary = RequestHeaders.varyNames(capture.headerValues("Vary"));
         CacheEntry entry = new CacheEntry(capture.getStatus(), now, d.initialAgeSeconds(), d.freshnessMillis(),
                 d.swrMillis(), d.sieMillis(), d.mustRevalidate(), headers, body);
-        return new Stored(entry, vary, d.retentionMillis(), capture.tags());
+        return new Stored(entry, vary, retention(d), capture.tags());
+    }
+
+    /**
+     * How long Redis keeps an entry: until its freshness and stale allowances end, plus in
+     * standard mode the {@code grace}, so a stale entry can still be revalidated (a 304 then
+     * refreshes it) or stand in for an unreachable origin.
+     */
+    private long retention(CachePolicy.StoreDecision d) {
+        return d.retentionMillis() + (rule.mode() == CacheMode.STANDARD ? config.grace().toMillis() : 0);
     }
 
     /** The store round trip (two with tags); refused by Redis when the URL was invalidated since the lookup. */
@@ -451,12 +511,6 @@ final class CacheExchange {
         } catch (RedisUnavailableException e) {
             metrics.increment("errors"); // the lock expires by itself
         }
-    }
-
-    private String servletName() {
-        var mapping = req.getHttpServletMapping();
-        String name = mapping == null ? null : mapping.getServletName();
-        return name == null ? "" : name;
     }
 
     private CacheEntry decode(byte[] bytes) {

@@ -68,6 +68,11 @@ final class CachePolicy {
         STALE_WHILE_REVALIDATE,
         /** stale within {@code stale-if-error} only: go to the origin, serve it if the origin fails */
         STALE_IF_ERROR,
+        /**
+         * standard mode, stale, revalidation not required: go to the origin (validating the entry
+         * when it can), serve it only if the origin cannot be reached (RFC 9111 §4.2.4)
+         */
+        STALE_IF_DISCONNECTED,
         /** not usable: go to the origin */
         UNUSABLE
     }
@@ -214,7 +219,8 @@ final class CachePolicy {
         if (staleness <= e.staleIfErrorMillis()) {
             return Reuse.STALE_IF_ERROR;
         }
-        return Reuse.UNUSABLE;
+        // an unreachable origin may be replaced by a stale entry, unless the client limited staleness
+        return mode == CacheMode.STANDARD && maxStale < 0 ? Reuse.STALE_IF_DISCONNECTED : Reuse.UNUSABLE;
     }
 
     /** True when an origin answer counts as an error that {@code stale-if-error} may hide. */

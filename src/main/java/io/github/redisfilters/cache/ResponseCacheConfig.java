@@ -41,6 +41,8 @@ import java.util.Set;
  * <tr><td>coalesceMisses</td><td>{@code true}</td><td>concurrent misses for one URL render the origin once, across servers</td></tr>
  * <tr><td>lockTimeout</td><td>{@code 5s}</td><td>lifetime of the miss lock (an origin slower than this lets one more render start); 100ms to 1h</td></tr>
  * <tr><td>coalesceWait</td><td>{@code 2s}</td><td>longest a request waits for another server's render before going to the origin itself</td></tr>
+ * <tr><td>grace</td><td>{@code 1h}</td><td>standard mode: how long a stale entry is kept beyond its freshness (and
+ *     stale allowances) so it can be revalidated with its validators or stand in for an unreachable origin; 0s to 366d</td></tr>
  * <tr><td>hitForPass</td><td>{@code 10s}</td><td>after the origin answered a URL with something not storable, requests for it
  *     go straight to the origin (no miss lock, no waiting) for this long, unless one is stored meanwhile; 0s = off; up to 1h</td></tr>
  * <tr><td>staleWhileRevalidate</td><td>{@code 0s}</td><td>ttl mode: serve stale this long after expiry while one request refreshes</td></tr>
@@ -57,7 +59,7 @@ public final class ResponseCacheConfig {
     /** Names of this filter's own init-params. */
     static final Set<String> OWN_PARAMETERS = Set.of("rules", "invalidations", "failureMode", "maxEntrySize",
             "cacheStatusHeader", "tagHeader", "shareAuthorized", "sessionCookies", "generateEtag", "coalesceMisses",
-            "lockTimeout", "coalesceWait", "hitForPass", "staleWhileRevalidate", "staleIfError", "sortQuery",
+            "lockTimeout", "coalesceWait", "hitForPass", "grace", "staleWhileRevalidate", "staleIfError", "sortQuery",
             "ignoredQueryParameters");
 
     /** What happens when Redis cannot be reached. */
@@ -81,6 +83,7 @@ public final class ResponseCacheConfig {
     private final Duration lockTimeout;
     private final Duration coalesceWait;
     private final Duration hitForPass;
+    private final Duration grace;
     private final Duration staleWhileRevalidate;
     private final Duration staleIfError;
     private final boolean sortQuery;
@@ -102,6 +105,7 @@ public final class ResponseCacheConfig {
         this.lockTimeout = b.lockTimeout;
         this.coalesceWait = b.coalesceWait;
         this.hitForPass = b.hitForPass;
+        this.grace = b.grace;
         this.staleWhileRevalidate = b.staleWhileRevalidate;
         this.staleIfError = b.staleIfError;
         this.sortQuery = b.sortQuery;
@@ -148,6 +152,7 @@ public final class ResponseCacheConfig {
         b.lockTimeout(p.duration("lockTimeout", b.lockTimeout, Duration.ofMillis(100), MAX_LOCK));
         b.coalesceWait(p.duration("coalesceWait", b.coalesceWait, Duration.ZERO, MAX_LOCK));
         b.hitForPass(p.duration("hitForPass", b.hitForPass, Duration.ZERO, MAX_LOCK));
+        b.grace(p.duration("grace", b.grace, Duration.ZERO, MAX_STALE));
         b.staleWhileRevalidate(p.duration("staleWhileRevalidate", b.staleWhileRevalidate, Duration.ZERO, MAX_STALE));
         b.staleIfError(p.duration("staleIfError", b.staleIfError, Duration.ZERO, MAX_STALE));
         b.sortQuery(p.bool("sortQuery", b.sortQuery));
@@ -176,6 +181,8 @@ public final class ResponseCacheConfig {
     public Duration coalesceWait() { return coalesceWait; }
     /** How long an uncacheable answer sends followers straight to the origin (0 = off). */
     public Duration hitForPass() { return hitForPass; }
+    /** Standard mode: how long stale entries are kept for revalidation and unreachable origins. */
+    public Duration grace() { return grace; }
     public Duration staleWhileRevalidate() { return staleWhileRevalidate; }
     public Duration staleIfError() { return staleIfError; }
     public boolean sortQuery() { return sortQuery; }
@@ -202,7 +209,7 @@ public final class ResponseCacheConfig {
                 + ", cacheStatusHeader=" + cacheStatusHeader + ", tagHeader=" + tagHeader + ", shareAuthorized="
                 + shareAuthorized + ", sessionCookies=" + sessionCookies + ", generateEtag=" + generateEtag
                 + ", coalesceMisses=" + coalesceMisses + ", lockTimeout=" + Durations.format(lockTimeout)
-                + ", coalesceWait=" + Durations.format(coalesceWait) + ", hitForPass=" + Durations.format(hitForPass)
+                + ", coalesceWait=" + Durations.format(coalesceWait) + ", hitForPass=" + Durations.format(hitForPass) + ", grace=" + Durations.format(grace)
                 + ", staleWhileRevalidate="
                 + Durations.format(staleWhileRevalidate) + ", staleIfError=" + Durations.format(staleIfError)
                 + ", sortQuery=" + sortQuery + ", ignoredQueryParameters=" + ignoredQueryParameters + "}";
@@ -358,6 +365,7 @@ public final class ResponseCacheConfig {
         private Duration lockTimeout = Duration.ofSeconds(5);
         private Duration coalesceWait = Duration.ofSeconds(2);
         private Duration hitForPass = Duration.ofSeconds(10);
+        private Duration grace = Duration.ofHours(1);
         private Duration staleWhileRevalidate = Duration.ZERO;
         private Duration staleIfError = Duration.ZERO;
         private boolean sortQuery = true;
@@ -470,6 +478,17 @@ public final class ResponseCacheConfig {
          */
         public Builder hitForPass(Duration d) {
             this.hitForPass = Durations.check("hitForPass", d, Duration.ZERO, MAX_LOCK);
+            return this;
+        }
+
+        /**
+         * Standard mode: how long a stale entry stays in Redis beyond its freshness and stale
+         * allowances, so that it can be revalidated ({@code If-None-Match}/{@code If-Modified-Since};
+         * a 304 refreshes it) or served when the origin cannot be reached (unless it requires
+         * revalidation); 0 to 366 d (default 1 h). TTL mode keeps entries for their TTL only.
+         */
+        public Builder grace(Duration d) {
+            this.grace = Durations.check("grace", d, Duration.ZERO, MAX_STALE);
             return this;
         }
 

@@ -60,8 +60,6 @@ public class ResponseCacheFilter implements Filter {
     private final Member member = new Member();
     /** Lock tokens of this filter start with this, then name the request (see {@link #lockToken}). */
     private final String tokenSalt = Long.toHexString(ThreadLocalRandom.current().nextLong());
-    /** Per servlet name: whether it was ever seen to go async (see {@link CacheExchange}). */
-    final Map<String, Boolean> wentAsync = new ConcurrentHashMap<>();
     /** Vary names last seen per URL key on this server: lets a lookup send only those headers. */
     private final Map<String, List<String>> varyHints = new ConcurrentHashMap<>();
 

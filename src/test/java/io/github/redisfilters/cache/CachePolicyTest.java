@@ -111,7 +111,9 @@ class CachePolicyTest {
             CacheEntry e = entry(standard(200, "Cache-Control", "max-age=100", "Age", "40"));
             assertThat(e.ageSeconds(NOW + 10_000)).isEqualTo(50);
             assertThat(CachePolicy.reuse(e, NOW + 59_000, CacheMode.STANDARD, GET)).isEqualTo(CachePolicy.Reuse.FRESH);
-            assertThat(CachePolicy.reuse(e, NOW + 61_000, CacheMode.STANDARD, GET)).isEqualTo(CachePolicy.Reuse.UNUSABLE);
+            assertThat(CachePolicy.reuse(e, NOW + 61_000, CacheMode.STANDARD, GET))
+                    .as("stale: used only if the origin cannot be reached").isEqualTo(CachePolicy.Reuse.STALE_IF_DISCONNECTED);
+            assertThat(CachePolicy.reuse(e, NOW + 61_000, CacheMode.TTL, GET)).isEqualTo(CachePolicy.Reuse.UNUSABLE);
         }
     }
 
@@ -228,7 +230,8 @@ class CachePolicyTest {
                     .isEqualTo(CachePolicy.Reuse.STALE_WHILE_REVALIDATE);
             assertThat(CachePolicy.reuse(e, NOW + 50_000, CacheMode.STANDARD, GET))
                     .isEqualTo(CachePolicy.Reuse.STALE_IF_ERROR);
-            assertThat(CachePolicy.reuse(e, NOW + 71_000, CacheMode.STANDARD, GET)).isEqualTo(CachePolicy.Reuse.UNUSABLE);
+            assertThat(CachePolicy.reuse(e, NOW + 71_000, CacheMode.STANDARD, GET))
+                    .isEqualTo(CachePolicy.Reuse.STALE_IF_DISCONNECTED);
         }
 
         @Test

@@ -331,6 +331,72 @@ class ResponseCacheIT {
     }
 
     @Nested
+    class GraceRevalidationAndUnreachableOrigins {
+        void validatingOrigin() {
+            origin((req, resp, n) -> {
+                resp.setHeader("Cache-Control", "max-age=10");
+                resp.setHeader("ETag", "\"v1\"");
+                if ("\"v1\"".equals(req.getHeader("If-None-Match"))) {
+                    resp.setHeader("X-Updated", "yes");
+                    resp.setStatus(304);
+                    return;
+                }
+                resp.setHeader("X-Updated", "no");
+                resp.getWriter().print("full-" + n);
+            });
+        }
+
+        @Test
+        void aStaleEntryIsKeptAndRevalidatedAlsoForAsyncOriginsAndA304UpdatesIt() {
+            validatingOrigin();
+            for (String p : new String[] {"/std/sync-v", "/std/async/v"}) {
+                CacheTestApp.reset();
+                validatingOrigin();
+                assertThat(xCache(get(p))).isEqualTo("MISS");
+                settled(p);
+                clock.advanceSeconds(20); // stale: kept for the grace (1 h by default), with its validator
+                HttpResponse<String> revalidated = get(p);
+                assertThat(revalidated.statusCode()).as(p).isEqualTo(200);
+                assertThat(revalidated.body()).as("the stored body, confirmed by a 304").isEqualTo("full-1");
+                assertThat(revalidated.headers().firstValue("X-Updated")).as("headers updated from the 304").hasValue("yes");
+                assertThat(calls.get()).isEqualTo(2);
+                settled(p);
+                HttpResponse<String> hit = get(p);
+                assertThat(xCache(hit)).isEqualTo("HIT");
+                assertThat(hit.headers().firstValue("X-Updated")).hasValue("yes");
+                assertThat(calls.get()).isEqualTo(2);
+            }
+        }
+
+        @Test
+        void aStaleEntryStandsInForAnUnreachableOriginUnlessItMustBeRevalidated() {
+            for (String cc : new String[] {"max-age=10", "max-age=10, must-revalidate"}) {
+                CacheTestApp.reset();
+                String p = cc.contains("must") ? "/std/async/down-mr" : "/std/async/down";
+                origin((req, resp, n) -> {
+                    if (n > 1) {
+                        resp.setStatus(502); // what a proxy servlet answers when it cannot reach its backend
+                        return;
+                    }
+                    resp.setHeader("Cache-Control", cc);
+                    resp.getWriter().print("ok-" + n);
+                });
+                get(p);
+                settled(p);
+                clock.advanceSeconds(20);
+                HttpResponse<String> r = get(p);
+                if (cc.contains("must")) {
+                    assertThat(r.statusCode()).as(cc).isEqualTo(502);
+                } else {
+                    assertThat(r.statusCode()).as(cc).isEqualTo(200);
+                    assertThat(r.body()).isEqualTo("ok-1");
+                    assertThat(xCache(r)).isEqualTo("STALE");
+                }
+            }
+        }
+    }
+
+    @Nested
     class Rfc9111_3_5_AuthenticatedRequests {
         @Test
         void personalisedResponsesNeverReachAnotherUser() {
