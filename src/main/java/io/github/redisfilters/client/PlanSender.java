@@ -23,6 +23,14 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * nothing for it, so nothing runs twice. An error meaning the node cannot serve at all
  * ({@code READONLY}, {@code LOADING}, …) or a broken connection fails the whole batch, so that
  * {@link SharedRedisClient#call} applies its breaker and reconnect rules once.
+ *
+ * <p>What is retried after a failover behind one address: a batch with a {@code READONLY},
+ * {@code LOADING} or {@code MASTERDOWN} reply is sent again as a whole, once, by
+ * {@link SharedRedisClient#call} after it renewed the standalone pool, and the plans decide from
+ * the second replies only. That is safe because the whole pipeline went over one connection to
+ * that one node: a replica ran none of its writes (every write answered {@code READONLY}) and a
+ * loading node ran nothing, so only reads run twice. A batch whose connection broke is not
+ * re-sent (some of its writes may have run); the pool is renewed all the same.
  */
 final class PlanSender {
     private static final long TRYAGAIN_FIRST_PAUSE_MILLIS = 2;

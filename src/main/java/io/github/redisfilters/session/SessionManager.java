@@ -397,7 +397,11 @@ final class SessionManager implements RedisSession.Owner {
             lockToken = null;
         }
         touchDue = false;
-        Results results = plans.isEmpty() ? null : store.repository().runAll(plans);
+        // one round trip, with the writes later filters deferred to this commit (a cache invalidation)
+        Results results = batch.write(plans);
+        if (results != null) {
+            SessionRepository.checked(results, plans);
+        }
         if (tooLarge != null) {
             throw tooLarge;
         }
