@@ -3,6 +3,7 @@ package io.github.redisfilters.cache;
 import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.metrics.FilterMetrics;
 import io.github.redisfilters.web.ProblemResponse;
+import io.github.redisfilters.web.SessionSignals;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -413,6 +414,10 @@ final class CacheExchange {
     }
 
     private boolean sessionStarted() {
+        Boolean signalled = SessionSignals.startedHere(req); // our session filter: no load from Redis
+        if (signalled != null) {
+            return signalled;
+        }
         try {
             HttpSession s = req.getSession(false);
             return s != null && s.isNew();

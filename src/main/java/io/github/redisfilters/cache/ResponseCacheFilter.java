@@ -129,7 +129,7 @@ public class ResponseCacheFilter implements Filter {
             Received received = receive(req);
             switch (received.kind()) {
                 case UNSAFE -> {
-                    InvalidatingResponse wrapped = new InvalidatingResponse(res, () -> invalidate(req, res));
+                    InvalidatingResponse wrapped = new InvalidatingResponse(res, () -> invalidate(req, res, batch));
                     chain.doFilter(req, wrapped);
                     invalidateAfter(req, wrapped);
                     return;
@@ -255,17 +255,26 @@ public class ResponseCacheFilter implements Filter {
         wrapped.finish();
     }
 
-    private void invalidate(HttpServletRequest req, HttpServletResponse res) {
+    private void invalidate(HttpServletRequest req, HttpServletResponse res, RequestBatch.Scope batch) {
         Invalidator.Targets t = invalidator.targets(req, res, appPath(req));
-        if (t == null) {
+        CacheStore.Invalidation plan = t == null ? null : store.invalidation(t.urls(), t.prefixes());
+        if (plan == null) {
+            return;
+        }
+        // with the session filter in front, it rides on the session's save at commit (one round trip)
+        if (batch.deferWrite(plan, this::invalidated)) {
             return;
         }
         try {
-            metrics.add("invalidated", store.invalidate(t.urls(), t.prefixes()));
-            metrics.increment("invalidations");
+            invalidated(store.redis().send(plan));
         } catch (RedisUnavailableException e) {
             metrics.increment("errors");
         }
+    }
+
+    private void invalidated(long deleted) {
+        metrics.add("invalidated", deleted);
+        metrics.increment("invalidations");
     }
 
     // ----- shared with CacheExchange

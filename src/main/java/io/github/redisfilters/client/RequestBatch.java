@@ -54,11 +54,13 @@ public final class RequestBatch {
     private final List<Member> entered = new ArrayList<>(4);
     private final List<Entry> entries = new ArrayList<>(4);
     /** Writes deferred to the commit of {@link #commitWriter}; null when none. */
-    private List<WritePlan<?>> pendingWrites;
+    private List<Deferred<?>> pendingWrites;
     /** The entered member that writes when the response commits, or null. */
     private Member commitWriter;
     /** The commit writer has written: a write deferred now would wait for the end of the request. */
     private boolean committed;
+    /** The member that opened the batch has left: nothing deferred now would be sent. */
+    private boolean finished;
 
     private RequestBatch(HttpServletRequest request, Chain chain) {
         this.request = request;
@@ -174,12 +176,14 @@ public final class RequestBatch {
         /**
          * Lets {@code plan} travel with the write of an earlier member that {@linkplain
          * #writesAtCommit writes at commit}, before the response reaches the client. Returns false
-         * when there is no such member on this request (or it uses another Redis client): then
-         * send the plan yourself. A deferred plan's own reply is not reported back; its failure is
-         * the circuit breaker's to count and log.
+         * when there is no such member on this request (or it uses another Redis client, or has
+         * written already): then send the plan yourself.
+         *
+         * @param onReply gets the plan's decision once it was sent, unless Redis failed it (the
+         *                circuit breaker counts and logs that)
          */
-        public boolean deferWrite(WritePlan<?> plan) {
-            return batch.deferWrite(member, plan);
+        public <T> boolean deferWrite(WritePlan<T> plan, java.util.function.Consumer<? super T> onReply) {
+            return batch.deferWrite(member, plan, onReply);
         }
 
         /**
@@ -226,16 +230,39 @@ public final class RequestBatch {
         entries.add(new Entry(member, plan, record(plan)));
     }
 
-    private boolean deferWrite(Member member, WritePlan<?> plan) {
-        if (chain == null || commitWriter == null || committed || commitWriter == member
+    private <T> boolean deferWrite(Member member, WritePlan<T> plan, java.util.function.Consumer<? super T> onReply) {
+        if (chain == null || commitWriter == null || committed || finished || commitWriter == member
                 || commitWriter.redis() != member.redis()) {
             return false;
         }
         if (pendingWrites == null) {
             pendingWrites = new ArrayList<>(2);
         }
-        pendingWrites.add(plan);
+        pendingWrites.add(new Deferred<>(plan, onReply));
         return true;
+    }
+
+    /** A write deferred to the commit writer's round trip, and who wants its decision. */
+    private record Deferred<T>(WritePlan<T> plan, java.util.function.Consumer<? super T> onReply) {
+        void report(Results results) {
+            T decision;
+            try {
+                decision = results.get(plan);
+            } catch (RuntimeException e) {
+                return; // the breaker reports outages
+            }
+            try {
+                onReply.accept(decision);
+            } catch (RuntimeException e) {
+                LOG.debug("a deferred write's reply handler failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static void report(List<Deferred<?>> deferred, Results results) {
+        for (Deferred<?> d : deferred) {
+            d.report(results);
+        }
     }
 
     private Results write(Member member, List<? extends Plan<?>> plans) {
@@ -246,11 +273,16 @@ public final class RequestBatch {
         if (pendingWrites == null || member != commitWriter) {
             return plans.isEmpty() ? null : redis.send(plans);
         }
-        List<Plan<?>> all = new ArrayList<>(plans.size() + pendingWrites.size());
-        all.addAll(plans);
-        all.addAll(pendingWrites);
+        List<Deferred<?>> deferred = pendingWrites;
         pendingWrites = null;
-        return redis.send(all);
+        List<Plan<?>> all = new ArrayList<>(plans.size() + deferred.size());
+        all.addAll(plans);
+        for (Deferred<?> d : deferred) {
+            all.add(d.plan());
+        }
+        Results results = redis.send(all);
+        report(deferred, results);
+        return results;
     }
 
     private Results takeSent(ReadPlan<?> plan) {
@@ -356,12 +388,18 @@ public final class RequestBatch {
         if (chain == null) {
             return;
         }
+        finished = true;
         request.removeAttribute(REQUEST_ATTRIBUTE);
         java.util.Map<SharedRedisClient, List<Plan<?>>> writes = null;
-        if (pendingWrites != null) {
+        List<Deferred<?>> deferred = pendingWrites;
+        pendingWrites = null;
+        if (deferred != null) {
             writes = new java.util.IdentityHashMap<>(2);
-            writes.put(commitWriter.redis(), new ArrayList<>(pendingWrites));
-            pendingWrites = null;
+            List<Plan<?>> plans = new ArrayList<>(deferred.size());
+            for (Deferred<?> d : deferred) {
+                plans.add(d.plan());
+            }
+            writes.put(commitWriter.redis(), plans);
         }
         for (Entry e : entries) {
             if (!e.used && e.results != null && e.results.succeeded(e.plan)) {
@@ -377,7 +415,10 @@ public final class RequestBatch {
         if (writes != null) {
             writes.forEach((redis, plans) -> {
                 try {
-                    redis.send(plans);
+                    Results results = redis.send(plans);
+                    if (deferred != null && redis == commitWriter.redis()) {
+                        report(deferred, results);
+                    }
                 } catch (RuntimeException e) {
                     // the breaker reports outages; locks expire by themselves
                     LOG.debug("writes left at the end of the request were not sent: {}", e.toString());

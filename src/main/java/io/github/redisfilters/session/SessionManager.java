@@ -117,6 +117,12 @@ final class SessionManager implements RedisSession.Owner {
 
     // ---- the servlet API, forwarded by SessionRequest ---------------------------------------
 
+    /** Whether this request created a session (without loading one). */
+    synchronized boolean startedHere() {
+        RedisSession s = current;
+        return s != null && !s.isInvalid() && s.isNew();
+    }
+
     synchronized RedisSession getSession(boolean create) {
         if (excluded) {
             return null;

@@ -280,7 +280,7 @@ class ChainBatchIT {
                 if (write) {
                     // due before the response is seen: with an earlier member that writes at commit, it rides along
                     Count w = new Count("probe:written", true);
-                    if (!batch.deferWrite(w)) {
+                    if (!batch.deferWrite(w, n -> { })) {
                         runtime.redis().send(w);
                     }
                 }
