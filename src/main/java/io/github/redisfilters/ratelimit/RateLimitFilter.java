@@ -8,6 +8,7 @@ import io.github.redisfilters.metrics.FilterMetrics;
 import io.github.redisfilters.runtime.FilterRuntime;
 import io.github.redisfilters.web.ClientAddressResolver;
 import io.github.redisfilters.web.ProblemResponse;
+import io.github.redisfilters.web.RequestPaths;
 import io.github.redisfilters.web.TrustedProxies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -331,10 +332,7 @@ public class RateLimitFilter implements Filter {
     }
 
     private List<Rule> matching(HttpServletRequest request) {
-        String path = request.getServletPath();
-        if (request.getPathInfo() != null) {
-            path = path + request.getPathInfo();
-        }
+        String path = RequestPaths.applicationPath(request); // the same path every filter's patterns match
         String servlet = null;
         HttpServletMapping mapping = servletRules ? request.getHttpServletMapping() : null;
         if (mapping != null) {
