@@ -5,10 +5,26 @@ import java.util.List;
 /**
  * One stored response: what the codec writes to Redis. Times are epoch milliseconds from the
  * filter's clock; {@code initialAgeSeconds} is the corrected initial age of RFC 9111 §4.2.3.
+ * {@code generations} are the values of the URL's prefix generations when its render began (see
+ * {@link CacheKeys#generations}): the entry is only served while they are still current, so a
+ * prefix purge hides it at once, and a render that began before the purge never shows.
  */
 record CacheEntry(int status, long storedAtMillis, long initialAgeSeconds, long freshnessMillis,
         long staleWhileRevalidateMillis, long staleIfErrorMillis, boolean mustRevalidate,
-        List<Header> headers, byte[] body) {
+        List<Header> headers, byte[] body, String generations) {
+
+    CacheEntry(int status, long storedAtMillis, long initialAgeSeconds, long freshnessMillis,
+            long staleWhileRevalidateMillis, long staleIfErrorMillis, boolean mustRevalidate,
+            List<Header> headers, byte[] body) {
+        this(status, storedAtMillis, initialAgeSeconds, freshnessMillis, staleWhileRevalidateMillis,
+                staleIfErrorMillis, mustRevalidate, headers, body, "");
+    }
+
+    /** The same entry, recorded as rendered under these prefix generations. */
+    CacheEntry withGenerations(String g) {
+        return new CacheEntry(status, storedAtMillis, initialAgeSeconds, freshnessMillis, staleWhileRevalidateMillis,
+                staleIfErrorMillis, mustRevalidate, headers, body, g);
+    }
 
     /** One response header field line. */
     record Header(String name, String value) {

@@ -3,7 +3,6 @@ package io.github.redisfilters.cache;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +16,16 @@ import java.util.function.Function;
  * plain functions and time as numbers, never the servlet API or Redis, so it is tested alone.
  */
 final class CachePolicy {
-    /** Statuses stored (RFC 9110 §15.1 heuristically cacheable, minus 206 and 308). */
+    /**
+     * Statuses stored without explicit freshness, and the only ones ttl mode stores (RFC 9110
+     * §15.1 heuristically cacheable, minus 206 and 308). In standard mode any other final status
+     * is stored when the response gives explicit freshness (RFC 9111 §3).
+     */
     static final Set<Integer> STORABLE_STATUSES = Set.of(200, 203, 204, 300, 301, 404, 405, 410, 414, 501);
+    /** Status codes this cache understands (RFC 9110), for {@code must-understand} (RFC 9111 §5.2.2.3). */
+    static final Set<Integer> UNDERSTOOD_STATUSES = Set.of(200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 305, 307,
+            308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 426,
+            451, 500, 501, 502, 503, 504, 505);
     /** Heuristic freshness is 10% of the time since Last-Modified (RFC 9111 §4.2.2), capped here. */
     static final long HEURISTIC_CAP_MILLIS = Duration.ofHours(1).toMillis();
 
@@ -61,6 +68,11 @@ final class CachePolicy {
         STALE_WHILE_REVALIDATE,
         /** stale within {@code stale-if-error} only: go to the origin, serve it if the origin fails */
         STALE_IF_ERROR,
+        /**
+         * standard mode, stale, revalidation not required: go to the origin (validating the entry
+         * when it can), serve it only if the origin cannot be reached (RFC 9111 §4.2.4)
+         */
+        STALE_IF_DISCONNECTED,
         /** not usable: go to the origin */
         UNUSABLE
     }
@@ -93,10 +105,17 @@ final class CachePolicy {
         if (!req.method().equals("GET")) {
             return StoreDecision.skip("method");
         }
-        if (!STORABLE_STATUSES.contains(status)) {
+        CacheControl cdn = mode == CacheMode.STANDARD ? CdnCacheControl.parse(headers.apply("CDN-Cache-Control")) : null;
+        CacheControl cc = cdn != null ? cdn : CacheControl.parse(headers.apply("Cache-Control"));
+        List<String> expiresLines = cdn != null ? List.of() : headers.apply("Expires");
+        boolean explicit = cc.seconds("s-maxage") >= 0 || cc.seconds("max-age") >= 0 || !expiresLines.isEmpty();
+        if (status < 200 || status == 206 || status == 304
+                || !(STORABLE_STATUSES.contains(status) || (mode == CacheMode.STANDARD && explicit))) {
             return StoreDecision.skip("status");
         }
-        CacheControl cc = CacheControl.parse(headers.apply("Cache-Control"));
+        if (cc.has("must-understand") && !UNDERSTOOD_STATUSES.contains(status)) {
+            return StoreDecision.skip("must-understand");
+        }
         if (mode == CacheMode.STANDARD && req.cacheControl().has("no-store")) {
             return StoreDecision.skip("request-no-store");
         }
@@ -131,7 +150,7 @@ final class CachePolicy {
         }
         long date = parseDate(first(headers.apply("Date")));
         long apparentAge = date < 0 ? 0 : Math.max(0, nowMillis - date) / 1000;
-        long ageValue = parseSeconds(first(headers.apply("Age")));
+        long ageValue = parseAge(headers.apply("Age"));
         long initialAge = Math.max(apparentAge, ageValue);
 
         if (mode == CacheMode.TTL) {
@@ -144,8 +163,9 @@ final class CachePolicy {
             freshness = cc.seconds("s-maxage") * 1000;
         } else if (cc.seconds("max-age") >= 0) {
             freshness = cc.seconds("max-age") * 1000;
-        } else if (!headers.apply("Expires").isEmpty()) {
-            long expires = parseDate(first(headers.apply("Expires")));
+        } else if (!expiresLines.isEmpty()) {
+            // two Expires lines, or one that is not an HTTP-date: already expired (§5.3)
+            long expires = expiresLines.size() > 1 ? -1 : parseDate(expiresLines.get(0));
             long base = date < 0 ? nowMillis : date;
             freshness = expires < 0 ? 0 : Math.max(0, expires - base); // invalid Expires = already expired
         } else {
@@ -199,7 +219,8 @@ final class CachePolicy {
         if (staleness <= e.staleIfErrorMillis()) {
             return Reuse.STALE_IF_ERROR;
         }
-        return Reuse.UNUSABLE;
+        // an unreachable origin may be replaced by a stale entry, unless the client limited staleness
+        return mode == CacheMode.STANDARD && maxStale < 0 ? Reuse.STALE_IF_DISCONNECTED : Reuse.UNUSABLE;
     }
 
     /** True when an origin answer counts as an error that {@code stale-if-error} may hide. */
@@ -250,32 +271,30 @@ final class CachePolicy {
         return t.startsWith("W/") ? t.substring(2) : t;
     }
 
-    /** An HTTP-date (RFC 9110 §5.6.7, IMF-fixdate and the obsolete forms Java parses) in epoch ms, or -1. */
+    /** An HTTP-date (RFC 9110 §5.6.7: IMF-fixdate, RFC 850 or asctime, strictly) in epoch ms, or -1. */
     static long parseDate(String value) {
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return -1;
-        }
+        return HttpDates.parse(value, System.currentTimeMillis());
     }
 
     static String formatDate(long epochMillis) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(epochMillis), java.time.ZoneOffset.UTC));
+        return HttpDates.format(epochMillis);
     }
 
-    private static long parseSeconds(String value) {
-        if (value == null) {
+    /**
+     * The {@code Age} value (RFC 9111 §5.1): the first member of the first field line, non-negative
+     * digits only ({@code 7200, 0} is 7200); anything else is ignored (0). Huge values saturate.
+     */
+    static long parseAge(List<String> lines) {
+        if (lines.isEmpty()) {
             return 0;
         }
-        try {
-            return Math.max(0, Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
+        String v = lines.get(0);
+        int comma = v.indexOf(',');
+        String first = (comma < 0 ? v : v.substring(0, comma)).trim();
+        if (first.isEmpty() || !first.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return 0;
         }
+        return first.length() > 12 ? 999_999_999_999L : Long.parseLong(first);
     }
 
     private static String first(List<String> values) {

@@ -1,37 +1,50 @@
 package io.github.redisfilters.cache;
 
+import io.github.redisfilters.client.Commands;
 import io.github.redisfilters.client.LuaScript;
+import io.github.redisfilters.client.ReadPlan;
+import io.github.redisfilters.client.Replies;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.client.WritePlan;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.args.ExpiryOption;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Redis storage of cache entries. Every method is one round trip unless it says otherwise, and
- * throws {@link io.github.redisfilters.client.RedisUnavailableException} when Redis fails (the
- * filter applies its failure mode).
+ * Redis storage of cache entries, as plans the shared client sends ({@link ReadPlan} for the
+ * lookup, {@link WritePlan} for the rest) so that the lookup can travel with the other filters'
+ * lookups in one round trip. Nothing here scans the keyspace: a URL is invalidated through its own
+ * keys, a prefix by advancing its generation, a tag through the set of its entries. Methods that
+ * talk to Redis throw {@link io.github.redisfilters.client.RedisUnavailableException} when it fails
+ * (the filter applies its failure mode).
  */
 final class CacheStore {
-    private static final LuaScript LOOKUP = LuaScript.fromResource(CacheStore.class, "lua/lookup.lua");
-    private static final LuaScript STORE = LuaScript.fromResource(CacheStore.class, "lua/store.lua");
+    private static final LuaScript LOOKUP = script("lookup");
+    private static final LuaScript STORE = script("store");
+    private static final LuaScript INVALIDATE = script("invalidate");
+    private static final LuaScript MARK = script("mark");
+    private static final LuaScript TAG = script("tag");
+    private static final LuaScript LOCK = script("lock");
+    private static final LuaScript PASS = script("pass");
+    private static final LuaScript GROUP = script("group");
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] ALL = {'a'};
     private static final byte[] NAMED = {'n'};
+    /**
+     * How long invalidation and tag-purge markers live, and so the longest render whose result can
+     * still be checked against them: a store more than this after its lookup is dropped.
+     */
+    static final long INVALIDATION_MEMORY_MILLIS = Duration.ofMinutes(10).toMillis();
+    /**
+     * Longest an entry is kept, and how long prefix generations live (longer than any entry they
+     * could hide, so an expired generation never makes an old entry current again).
+     */
+    static final long MAX_RETENTION_MILLIS = Duration.ofDays(400).toMillis();
 
     private final SharedRedisClient redis;
     private final CacheKeys keys;
@@ -41,186 +54,345 @@ final class CacheStore {
         this.keys = keys;
     }
 
-    /**
-     * The Redis work of one lookup, derived from the request alone (URL key, Vary inputs, whether
-     * to take the miss lock), kept apart from the decision so lookups of several filters can later
-     * travel in one pipeline.
-     */
-    record LookupPlan(String urlKey, List<byte[]> keys, List<byte[]> args) {
+    private static LuaScript script(String name) {
+        return LuaScript.fromResource(CacheStore.class, "lua/" + name + ".lua");
+    }
+
+    SharedRedisClient redis() {
+        return redis;
     }
 
     /**
-     * What Redis answered: the stored bytes (null on a miss), whether this request holds the lock,
-     * the URL's Vary names when something is stored (null otherwise), and whether the lookup must
-     * be repeated with every request header (the URL now varies on a header that was not sent).
+     * What Redis answered: the stored bytes (null on a miss), whether this request holds the miss
+     * lock, the URL's Vary names when something is stored (null otherwise), whether the lookup must
+     * be repeated with every request header (the URL now varies on a header that was not sent),
+     * whether the URL is marked hit-for-pass, the Redis time of the lookup (ms) and the current
+     * values of the URL's prefix generations.
      */
-    record LookupResult(byte[] entry, boolean locked, List<String> varyNames, boolean retryWithAllHeaders) {
+    record Found(byte[] entry, boolean locked, List<String> varyNames, boolean retryWithAllHeaders, boolean pass,
+            long redisMillis, String generations) {
     }
 
     /**
-     * @param allHeaders true when {@code varyInputs} holds every request header; false when it holds
-     *                   only the headers the URL was last seen to vary on
+     * One lookup: the script on the URL's slot (entry, variants, miss lock, hit-for-pass) and an
+     * {@code MGET} of its prefix generations, in one round trip. Derived from the request alone, so
+     * another filter may send it early; a lock it took for a request that never reached the cache
+     * filter is released by {@link #undo}.
      */
-    LookupPlan planLookup(String urlKey, Map<String, String> varyInputs, boolean allHeaders, String lockToken,
-            long lockTtlMillis) {
-        List<byte[]> args = new ArrayList<>(3 + varyInputs.size() * 2);
-        args.add(utf8(lockToken == null ? "" : lockToken));
-        args.add(utf8(Long.toString(lockTtlMillis)));
-        args.add(allHeaders ? ALL : NAMED);
-        addPairs(args, varyInputs);
-        return new LookupPlan(urlKey, List.of(utf8(keys.base(urlKey)), utf8(keys.lock(urlKey))), args);
-    }
+    final class Lookup implements ReadPlan<Found> {
+        final String urlKey;
+        private final List<byte[]> scriptKeys;
+        private final List<byte[]> args;
+        private final List<byte[]> generations;
+        private final String lockToken;
 
-    /**
-     * The hit path for a URL known not to vary: a plain {@code GET} of the base key, which holds
-     * either the entry or (if the URL started varying) a variants record.
-     */
-    byte[] getBase(String urlKey) {
-        byte[] key = utf8(keys.base(urlKey));
-        return redis.call(j -> j.get(key));
-    }
-
-    LookupResult lookup(LookupPlan plan) {
-        Object reply = redis.evalBinary(LOOKUP, plan.keys(), plan.args());
-        List<?> list = (List<?>) reply;
-        byte[] entry = list.get(0) instanceof byte[] b ? b : null;
-        boolean locked = list.get(1) instanceof Long l && l == 1L;
-        List<String> names = null;
-        if (list.get(2) instanceof byte[] n) {
-            names = n.length == 0 ? List.of() : List.of(new String(n, StandardCharsets.UTF_8).split("\n"));
-        }
-        boolean retry = list.get(3) instanceof Long r && r == 1L;
-        return new LookupResult(entry, locked, names, retry);
-    }
-
-    /**
-     * Stores an entry (and its variants record when {@code varyNames} is not empty) and releases
-     * the miss lock: one round trip; a second one only when the response carries tags.
-     */
-    void store(String urlKey, List<String> varyNames, Map<String, String> varyInputs, byte[] entry, long ttlMillis,
-            String nonce, String lockToken, Collection<String> tags) {
-        List<byte[]> args = new ArrayList<>(5 + varyInputs.size() * 2);
-        args.add(entry);
-        args.add(utf8(Long.toString(ttlMillis)));
-        args.add(utf8(String.join("\n", varyNames)));
-        args.add(utf8(nonce));
-        args.add(lockToken == null ? EMPTY : utf8(lockToken));
-        addPairs(args, varyInputs);
-        String base = keys.base(urlKey);
-        if (!tags.isEmpty()) {
-            // tags first: the store script releases the miss lock, so once it is gone everything is written
-            redis.call(j -> {
-                try (AbstractPipeline p = j.pipelined()) {
-                    for (String tag : tags) {
-                        String tagKey = keys.tag(tag);
-                        p.sadd(tagKey, base);
-                        // the tag set lives as long as its longest-lived entry
-                        p.pexpire(tagKey, ttlMillis, ExpiryOption.NX);
-                        p.pexpire(tagKey, ttlMillis, ExpiryOption.GT);
-                    }
-                    p.sync();
-                }
-                return null;
-            });
-        }
-        redis.evalBinary(STORE, List.of(utf8(base), utf8(keys.lock(urlKey))), args);
-    }
-
-    /** Takes the miss lock for a URL (used when a stale entry is found). */
-    boolean tryLock(String urlKey, String token, long ttlMillis) {
-        return redis.call(j -> j.set(keys.lock(urlKey), token,
-                SetParams.setParams().nx().px(ttlMillis))) != null;
-    }
-
-    /** Releases the miss lock when the origin produced nothing storable. */
-    void unlock(String urlKey, String token) {
-        String script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-        redis.call(j -> j.eval(script, List.of(keys.lock(urlKey)), List.of(token)));
-    }
-
-    /**
-     * Deletes the base keys of these URLs; their variants become unreachable (and expire) because
-     * a new variants record gets a new nonce. Keys may sit on different Cluster slots, so each DEL
-     * is its own command, pipelined into one round trip.
-     */
-    long invalidate(Collection<String> urlKeys) {
-        if (urlKeys.isEmpty()) {
-            return 0;
-        }
-        return redis.call(j -> {
-            List<Response<Long>> replies = new ArrayList<>();
-            try (AbstractPipeline p = j.pipelined()) {
-                for (String u : urlKeys) {
-                    replies.add(p.del(keys.base(u)));
-                }
-                p.sync();
+        Lookup(String urlKey, Map<String, String> varyInputs, boolean allHeaders, String lockToken, long lockTtlMillis) {
+            this.urlKey = urlKey;
+            this.lockToken = lockToken;
+            this.scriptKeys = List.of(utf8(keys.base(urlKey)), utf8(keys.lock(urlKey)), utf8(keys.pass(urlKey)));
+            List<byte[]> a = new ArrayList<>(3 + varyInputs.size() * 2);
+            a.add(lockToken == null ? EMPTY : utf8(lockToken));
+            a.add(utf8(Long.toString(lockTtlMillis)));
+            a.add(allHeaders ? ALL : NAMED);
+            addPairs(a, varyInputs);
+            this.args = a;
+            List<byte[]> g = new ArrayList<>(4);
+            for (String k : keys.generations(urlKey)) {
+                g.add(utf8(k));
             }
+            this.generations = g;
+        }
+
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(LOOKUP, scriptKeys, args);
+            commands.mget(generations);
+        }
+
+        @Override
+        public Found decide(Replies replies) {
+            List<?> list = replies.list(0);
+            byte[] entry = list.get(0) instanceof byte[] b ? b : null;
+            boolean locked = list.get(1) instanceof Long l && l == 1L;
+            List<String> names = null;
+            if (list.get(2) instanceof byte[] n) {
+                names = n.length == 0 ? List.of() : List.of(new String(n, StandardCharsets.UTF_8).split("\n"));
+            }
+            boolean retry = list.get(3) instanceof Long r && r == 1L;
+            boolean pass = list.get(4) instanceof Long p && p == 1L;
+            long now = list.get(5) instanceof Long t ? t : 0L;
+            List<String> g = new ArrayList<>(generations.size());
+            for (Object v : replies.list(1)) {
+                g.add(v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "");
+            }
+            return new Found(entry, locked, names, retry, pass, now, String.join("\n", g));
+        }
+
+        String lockToken() {
+            return lockToken;
+        }
+
+        @Override
+        public WritePlan<?> undo(Found decision) {
+            return decision.locked() ? new Release(urlKey, lockToken, 0) : null;
+        }
+    }
+
+    /**
+     * Stores one entry, clears the hit-for-pass marker and releases the miss lock, unless the URL
+     * was invalidated after {@code lookupMillis} (then it only releases the lock). Decision: true
+     * when stored.
+     */
+    final class Store implements WritePlan<Boolean> {
+        private final List<byte[]> scriptKeys;
+        private final List<byte[]> args;
+        private final String group;
+
+        Store(String urlKey, List<String> varyNames, Map<String, String> varyInputs, byte[] entry, long ttlMillis,
+                String nonce, String lockToken, long lookupMillis) {
+            String base = keys.base(urlKey);
+            this.scriptKeys = List.of(utf8(base), utf8(keys.lock(urlKey)), utf8(keys.pass(urlKey)),
+                    utf8(CacheKeys.invalidated(base)));
+            List<byte[]> a = new ArrayList<>(7 + varyInputs.size() * 2);
+            a.add(entry);
+            a.add(utf8(Long.toString(Math.max(1, Math.min(ttlMillis, MAX_RETENTION_MILLIS)))));
+            a.add(utf8(String.join("\n", varyNames)));
+            a.add(utf8(nonce));
+            a.add(lockToken == null ? EMPTY : utf8(lockToken));
+            a.add(utf8(Long.toString(lookupMillis)));
+            a.add(utf8(Long.toString(INVALIDATION_MEMORY_MILLIS)));
+            addPairs(a, varyInputs);
+            this.args = a;
+            this.group = CacheKeys.group(urlKey);
+        }
+
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(STORE, scriptKeys, args);
+            commands.eval(GROUP, List.of(utf8(keys.generationGroups())),
+                    List.of(utf8(group), utf8(Long.toString(MAX_RETENTION_MILLIS))));
+        }
+
+        @Override
+        public Boolean decide(Replies replies) {
+            return replies.number(0) == 1L;
+        }
+    }
+
+    /**
+     * Adds a URL to the sets of its tags before its entry is stored. Decision: false when one of
+     * the tags was purged after the lookup (the entry must then not be stored).
+     */
+    final class TagIndex implements WritePlan<Boolean> {
+        private final List<String> tags;
+        private final byte[] base;
+        private final byte[] ttl;
+        private final byte[] lookup;
+
+        TagIndex(String urlKey, Collection<String> tags, long ttlMillis, long lookupMillis) {
+            this.tags = List.copyOf(tags);
+            this.base = utf8(keys.base(urlKey));
+            this.ttl = utf8(Long.toString(Math.max(1, Math.min(ttlMillis, MAX_RETENTION_MILLIS))));
+            this.lookup = utf8(Long.toString(lookupMillis));
+        }
+
+        @Override
+        public void addTo(Commands commands) {
+            for (String tag : tags) {
+                String tagKey = keys.tag(tag);
+                commands.eval(TAG, List.of(utf8(tagKey), utf8(CacheKeys.tagPurged(tagKey))), List.of(base, ttl, lookup));
+            }
+        }
+
+        @Override
+        public Boolean decide(Replies replies) {
+            for (int i = 0; i < replies.size(); i++) {
+                if (replies.number(i) != 1L) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Takes the miss lock (or confirms this request holds it). */
+    final class Lock implements WritePlan<Boolean> {
+        private final String urlKey;
+        private final String token;
+        private final long ttlMillis;
+
+        Lock(String urlKey, String token, long ttlMillis) {
+            this.urlKey = urlKey;
+            this.token = token;
+            this.ttlMillis = ttlMillis;
+        }
+
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(LOCK, List.of(utf8(keys.lock(urlKey))), List.of(utf8(token), utf8(Long.toString(ttlMillis))));
+        }
+
+        @Override
+        public Boolean decide(Replies replies) {
+            return replies.number(0) == 1L;
+        }
+    }
+
+    /**
+     * Releases the miss lock when this request holds it ({@code token} null = holds none) and, when
+     * {@code passMillis} &gt; 0, marks the URL hit-for-pass for that long.
+     */
+    final class Release implements WritePlan<Long> {
+        private final String urlKey;
+        private final String token;
+        private final long passMillis;
+
+        Release(String urlKey, String token, long passMillis) {
+            this.urlKey = urlKey;
+            this.token = token;
+            this.passMillis = passMillis;
+        }
+
+        @Override
+        public void addTo(Commands commands) {
+            commands.eval(PASS, List.of(utf8(keys.lock(urlKey)), utf8(keys.pass(urlKey))),
+                    List.of(token == null ? EMPTY : utf8(token), utf8(Long.toString(passMillis))));
+        }
+
+        @Override
+        public Long decide(Replies replies) {
+            return replies.number(0);
+        }
+    }
+
+    /**
+     * Invalidates URLs (their base keys go, and a marker refuses late stores of renders that began
+     * before) and advances the generations of path prefixes, all in one round trip whatever the
+     * size of the database. Decision: the number of base keys deleted.
+     */
+    final class Invalidation implements WritePlan<Long> {
+        private final List<String> baseKeys;
+        private final List<String> generations;
+
+        Invalidation(Collection<String> baseKeys, Collection<String> generations) {
+            this.baseKeys = List.copyOf(baseKeys);
+            this.generations = List.copyOf(generations);
+        }
+
+        @Override
+        public void addTo(Commands commands) {
+            byte[] memory = utf8(Long.toString(INVALIDATION_MEMORY_MILLIS));
+            for (String base : baseKeys) {
+                commands.eval(INVALIDATE, List.of(utf8(base), utf8(CacheKeys.invalidated(base))), List.of(memory));
+            }
+            byte[] retention = utf8(Long.toString(MAX_RETENTION_MILLIS));
+            for (String g : generations) {
+                commands.eval(MARK, List.of(utf8(g)), List.of(retention));
+            }
+        }
+
+        @Override
+        public Long decide(Replies replies) {
             long n = 0;
-            for (var r : replies) {
-                n += r.get();
+            for (int i = 0; i < baseKeys.size(); i++) {
+                n += replies.number(i);
+            }
+            for (int i = baseKeys.size(); i < replies.size(); i++) {
+                replies.get(i); // an error on a generation is an error of the whole invalidation
             }
             return n;
-        });
+        }
     }
 
-    /** Deletes every key of every URL starting with {@code pathPrefix}: SCAN on every master, never KEYS. */
+    Found lookup(Lookup plan) {
+        return redis.send(plan);
+    }
+
+    boolean store(Store plan) {
+        return redis.send(plan);
+    }
+
+    /** Indexes the tags (first round trip), then stores unless a tag was purged meanwhile (second). */
+    boolean storeTagged(TagIndex tags, Store store, Release onRefusal) {
+        if (!redis.send(tags)) {
+            redis.send(onRefusal);
+            return false;
+        }
+        return redis.send(store);
+    }
+
+    boolean tryLock(String urlKey, String token, long ttlMillis) {
+        return redis.send(new Lock(urlKey, token, ttlMillis));
+    }
+
+    void release(String urlKey, String token, long passMillis) {
+        redis.send(new Release(urlKey, token, passMillis));
+    }
+
+    /**
+     * Invalidates these URL keys and path prefixes (trailing {@code *} allowed) in one round trip.
+     *
+     * @return base keys deleted
+     */
+    long invalidate(Collection<String> urlKeys, Collection<String> pathPrefixes) {
+        Invalidation plan = invalidation(urlKeys, pathPrefixes);
+        return plan == null ? 0 : redis.send(plan);
+    }
+
+    /**
+     * The invalidation of these URL keys and path prefixes as a write plan (its decision: base keys
+     * deleted), to send alone or with another filter's write; null when there is nothing to do.
+     */
+    Invalidation invalidation(Collection<String> urlKeys, Collection<String> pathPrefixes) {
+        if (urlKeys.isEmpty() && pathPrefixes.isEmpty()) {
+            return null;
+        }
+        Set<String> bases = new LinkedHashSet<>();
+        for (String u : urlKeys) {
+            bases.add(keys.base(u));
+        }
+        Set<String> gens = new LinkedHashSet<>();
+        for (String p : pathPrefixes) {
+            gens.add(keys.generationOfPrefix(p));
+        }
+        return new Invalidation(bases, gens);
+    }
+
+    /**
+     * Purges a path prefix by advancing its generation (one command); for {@code /}, the
+     * generation of every first segment that has entries. Entries under it stop being served at
+     * once and expire with their own lifetime.
+     *
+     * @return generations advanced
+     */
     long purgePrefix(String pathPrefix) {
-        String pattern = keys.scanPattern(pathPrefix);
-        return redis.call(j -> {
-            Set<String> found = new LinkedHashSet<>();
-            if (j instanceof RedisClusterClient cluster) {
-                // scanning replicas too is harmless: deletes are routed to the slot's master
-                for (Map.Entry<String, ConnectionPool> node : cluster.getClusterNodes().entrySet()) {
-                    try (Connection c = node.getValue().getResource()) {
-                        scan(new Jedis(c)::scan, pattern, found);
-                    }
-                }
-            } else {
-                scan(j::scan, pattern, found);
-            }
-            return deleteEach(j, found);
-        });
+        String p = pathPrefix.endsWith("*") ? pathPrefix.substring(0, pathPrefix.length() - 1) : pathPrefix;
+        if (!CacheKeys.canonicalPath(p).equals("/")) {
+            redis.send(new Invalidation(List.of(), List.of(keys.generationOfPrefix(p))));
+            return 1;
+        }
+        Set<String> gens = new LinkedHashSet<>();
+        gens.add(keys.generationOfGroup("/"));
+        for (String group : redis.call(j -> j.smembers(keys.generationGroups()))) {
+            gens.add(keys.generationOfGroup(group));
+        }
+        redis.send(new Invalidation(List.of(), gens));
+        return gens.size();
     }
 
-    /** Deletes the entries carrying a tag, then the tag set (three round trips); returns entries deleted. */
+    /**
+     * Purges the entries carrying a tag: records the purge (so entries rendered before it are not
+     * stored after it), reads the tag's set and invalidates each member, then drops the set. Three
+     * round trips whatever the size of the database.
+     *
+     * @return entries deleted
+     */
     long purgeTag(String tag) {
         String tagKey = keys.tag(tag);
-        return redis.call(j -> {
-            long n = deleteEach(j, new LinkedHashSet<>(j.smembers(tagKey)));
-            j.del(tagKey);
-            return n;
-        });
-    }
-
-    private interface Scanner {
-        ScanResult<String> scan(String cursor, ScanParams params);
-    }
-
-    private static void scan(Scanner scanner, String pattern, Set<String> into) {
-        ScanParams params = new ScanParams().match(pattern).count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = scanner.scan(cursor, params);
-            into.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    }
-
-    private static long deleteEach(UnifiedJedis j, Collection<String> keys) {
-        if (keys.isEmpty()) {
-            return 0;
-        }
-        List<Response<Long>> replies = new ArrayList<>();
-        try (AbstractPipeline p = j.pipelined()) {
-            for (String k : keys) {
-                replies.add(p.del(k));
-            }
-            p.sync();
-        }
-        long n = 0;
-        for (var r : replies) {
-            n += r.get();
-        }
+        redis.send(new Invalidation(List.of(), List.of(CacheKeys.tagPurged(tagKey))));
+        Set<String> members = redis.call(j -> j.smembers(tagKey));
+        long n = members.isEmpty() ? 0 : redis.send(new Invalidation(members, List.of()));
+        redis.call(j -> j.del(tagKey));
         return n;
     }
 

@@ -59,6 +59,14 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         this.holdErrors = hold;
     }
 
+    /**
+     * A 304 (the origin's answer to the cache's own validators) is never let go by a flush: the
+     * client may have sent no condition, and the cache answers from the stored entry.
+     */
+    private boolean holdingNotModified() {
+        return status == SC_NOT_MODIFIED && !passThrough;
+    }
+
     /** True when a 5xx {@code sendError} was held back (nothing reached the client). */
     boolean heldError() {
         return heldError;
@@ -328,6 +336,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public synchronized void flushBuffer() throws IOException {
+        if (holdingNotModified()) {
+            return;
+        }
         release();
         real.flushBuffer();
     }
@@ -413,6 +424,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     }
 
     private synchronized void flushStream() throws IOException {
+        if (holdingNotModified()) {
+            return;
+        }
         release();
         real.getOutputStream().flush();
     }

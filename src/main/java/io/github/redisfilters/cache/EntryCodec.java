@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class EntryCodec {
     static final byte MAGIC = 'E';
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
     private static final int MAX_HEADERS = 1000;
 
     private EntryCodec() {
@@ -51,6 +51,7 @@ final class EntryCodec {
                 out.writeUTF(h.name());
                 out.writeUTF(h.value());
             }
+            out.writeUTF(e.generations());
             out.writeInt(e.body().length);
             out.write(e.body());
         } catch (UTFDataFormatException ex) {
@@ -90,6 +91,7 @@ final class EntryCodec {
             for (int i = 0; i < n; i++) {
                 headers.add(new CacheEntry.Header(in.readUTF(), in.readUTF()));
             }
+            String generations = in.readUTF();
             int len = in.readInt();
             if (len < 0 || len > data.length) {
                 throw new IllegalArgumentException("bad body length");
@@ -99,7 +101,7 @@ final class EntryCodec {
                 throw new IllegalArgumentException("truncated body");
             }
             return new CacheEntry(status, storedAt, initialAge, freshness, swr, sie, mustRevalidate,
-                    List.copyOf(headers), body);
+                    List.copyOf(headers), body, generations);
         } catch (IOException ex) {
             throw new IllegalArgumentException("truncated cache entry", ex);
         }

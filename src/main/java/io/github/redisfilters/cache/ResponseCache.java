@@ -40,22 +40,28 @@ public final class ResponseCache {
     }
 
     /**
-     * Purges one URL, e.g. {@code /api/products?page=2} (query normalised as in keys), with all
-     * its {@code Vary} variants.
+     * Purges one URL, e.g. {@code /api/products?page=2} (path and query normalised as in keys),
+     * with all its {@code Vary} variants. A render of it that began before the purge is not stored.
      *
      * @return true when something was stored for it
      */
     public boolean purgeUrl(String pathAndQuery) {
         int q = pathAndQuery.indexOf('?');
-        String url = q < 0 ? pathAndQuery : keys.urlKey(pathAndQuery.substring(0, q), "", pathAndQuery.substring(q + 1));
-        return store.invalidate(List.of(url)) > 0;
+        String url = q < 0 ? keys.urlKey(pathAndQuery, "", null)
+                : keys.urlKey(pathAndQuery.substring(0, q), "", pathAndQuery.substring(q + 1));
+        return store.invalidate(List.of(url), List.of()) > 0;
     }
 
     /**
-     * Purges every URL starting with {@code pathPrefix} (e.g. {@code /api/products} also purges
-     * {@code /api/products/42?x=1}), using {@code SCAN} on every master, never {@code KEYS}.
+     * Purges a path and everything below it, by whole path segments: {@code /api/products} purges
+     * {@code /api/products}, {@code /api/products?page=2} and {@code /api/products/42?x=1}, not
+     * {@code /api/products-old} (a trailing {@code *} or {@code /} means the same). Costs one
+     * command whatever the size of the database: the prefix's generation advances, entries under it
+     * stop being served at once (an entry whose render began before the purge is never served) and
+     * expire with their own lifetime. Prefixes deeper than {@value CacheKeys#MAX_DEPTH} segments purge
+     * their ancestor at that depth (more than asked, never less); {@code /} purges everything.
      *
-     * @return the number of keys deleted
+     * @return the number of prefix generations advanced (1, or for {@code /} one per first path segment)
      */
     public long purgePrefix(String pathPrefix) {
         return store.purgePrefix(pathPrefix);
@@ -63,7 +69,9 @@ public final class ResponseCache {
 
     /**
      * Purges every entry whose response named {@code tag} in the tag header (default
-     * {@code Cache-Tag: product-42, products}).
+     * {@code Cache-Tag: product-42, products}), through the tag's own set of entries (cost in
+     * proportion to them, not to the database). An entry rendered before the purge is never stored
+     * after it.
      *
      * @return the number of entries deleted
      */

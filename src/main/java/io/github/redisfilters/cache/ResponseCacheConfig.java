@@ -41,6 +41,10 @@ import java.util.Set;
  * <tr><td>coalesceMisses</td><td>{@code true}</td><td>concurrent misses for one URL render the origin once, across servers</td></tr>
  * <tr><td>lockTimeout</td><td>{@code 5s}</td><td>lifetime of the miss lock (an origin slower than this lets one more render start); 100ms to 1h</td></tr>
  * <tr><td>coalesceWait</td><td>{@code 2s}</td><td>longest a request waits for another server's render before going to the origin itself</td></tr>
+ * <tr><td>grace</td><td>{@code 1h}</td><td>standard mode: how long a stale entry is kept beyond its freshness (and
+ *     stale allowances) so it can be revalidated with its validators or stand in for an unreachable origin; 0s to 366d</td></tr>
+ * <tr><td>hitForPass</td><td>{@code 10s}</td><td>after the origin answered a URL with something not storable, requests for it
+ *     go straight to the origin (no miss lock, no waiting) for this long, unless one is stored meanwhile; 0s = off; up to 1h</td></tr>
  * <tr><td>staleWhileRevalidate</td><td>{@code 0s}</td><td>ttl mode: serve stale this long after expiry while one request refreshes</td></tr>
  * <tr><td>staleIfError</td><td>{@code 0s}</td><td>ttl mode: serve stale this long after expiry when the origin fails (5xx or exception)</td></tr>
  * <tr><td>sortQuery</td><td>{@code true}</td><td>sort query parameters by name in keys ({@code ?b=1&a=2} = {@code ?a=2&b=1})</td></tr>
@@ -55,7 +59,7 @@ public final class ResponseCacheConfig {
     /** Names of this filter's own init-params. */
     static final Set<String> OWN_PARAMETERS = Set.of("rules", "invalidations", "failureMode", "maxEntrySize",
             "cacheStatusHeader", "tagHeader", "shareAuthorized", "sessionCookies", "generateEtag", "coalesceMisses",
-            "lockTimeout", "coalesceWait", "staleWhileRevalidate", "staleIfError", "sortQuery",
+            "lockTimeout", "coalesceWait", "hitForPass", "grace", "staleWhileRevalidate", "staleIfError", "sortQuery",
             "ignoredQueryParameters");
 
     /** What happens when Redis cannot be reached. */
@@ -78,6 +82,8 @@ public final class ResponseCacheConfig {
     private final boolean coalesceMisses;
     private final Duration lockTimeout;
     private final Duration coalesceWait;
+    private final Duration hitForPass;
+    private final Duration grace;
     private final Duration staleWhileRevalidate;
     private final Duration staleIfError;
     private final boolean sortQuery;
@@ -98,6 +104,8 @@ public final class ResponseCacheConfig {
         this.coalesceMisses = b.coalesceMisses;
         this.lockTimeout = b.lockTimeout;
         this.coalesceWait = b.coalesceWait;
+        this.hitForPass = b.hitForPass;
+        this.grace = b.grace;
         this.staleWhileRevalidate = b.staleWhileRevalidate;
         this.staleIfError = b.staleIfError;
         this.sortQuery = b.sortQuery;
@@ -143,6 +151,8 @@ public final class ResponseCacheConfig {
         b.coalesceMisses(p.bool("coalesceMisses", b.coalesceMisses));
         b.lockTimeout(p.duration("lockTimeout", b.lockTimeout, Duration.ofMillis(100), MAX_LOCK));
         b.coalesceWait(p.duration("coalesceWait", b.coalesceWait, Duration.ZERO, MAX_LOCK));
+        b.hitForPass(p.duration("hitForPass", b.hitForPass, Duration.ZERO, MAX_LOCK));
+        b.grace(p.duration("grace", b.grace, Duration.ZERO, MAX_STALE));
         b.staleWhileRevalidate(p.duration("staleWhileRevalidate", b.staleWhileRevalidate, Duration.ZERO, MAX_STALE));
         b.staleIfError(p.duration("staleIfError", b.staleIfError, Duration.ZERO, MAX_STALE));
         b.sortQuery(p.bool("sortQuery", b.sortQuery));
@@ -169,6 +179,10 @@ public final class ResponseCacheConfig {
     public boolean coalesceMisses() { return coalesceMisses; }
     public Duration lockTimeout() { return lockTimeout; }
     public Duration coalesceWait() { return coalesceWait; }
+    /** How long an uncacheable answer sends followers straight to the origin (0 = off). */
+    public Duration hitForPass() { return hitForPass; }
+    /** Standard mode: how long stale entries are kept for revalidation and unreachable origins. */
+    public Duration grace() { return grace; }
     public Duration staleWhileRevalidate() { return staleWhileRevalidate; }
     public Duration staleIfError() { return staleIfError; }
     public boolean sortQuery() { return sortQuery; }
@@ -195,7 +209,8 @@ public final class ResponseCacheConfig {
                 + ", cacheStatusHeader=" + cacheStatusHeader + ", tagHeader=" + tagHeader + ", shareAuthorized="
                 + shareAuthorized + ", sessionCookies=" + sessionCookies + ", generateEtag=" + generateEtag
                 + ", coalesceMisses=" + coalesceMisses + ", lockTimeout=" + Durations.format(lockTimeout)
-                + ", coalesceWait=" + Durations.format(coalesceWait) + ", staleWhileRevalidate="
+                + ", coalesceWait=" + Durations.format(coalesceWait) + ", hitForPass=" + Durations.format(hitForPass) + ", grace=" + Durations.format(grace)
+                + ", staleWhileRevalidate="
                 + Durations.format(staleWhileRevalidate) + ", staleIfError=" + Durations.format(staleIfError)
                 + ", sortQuery=" + sortQuery + ", ignoredQueryParameters=" + ignoredQueryParameters + "}";
     }
@@ -349,6 +364,8 @@ public final class ResponseCacheConfig {
         private boolean coalesceMisses = true;
         private Duration lockTimeout = Duration.ofSeconds(5);
         private Duration coalesceWait = Duration.ofSeconds(2);
+        private Duration hitForPass = Duration.ofSeconds(10);
+        private Duration grace = Duration.ofHours(1);
         private Duration staleWhileRevalidate = Duration.ZERO;
         private Duration staleIfError = Duration.ZERO;
         private boolean sortQuery = true;
@@ -451,6 +468,27 @@ public final class ResponseCacheConfig {
         /** Longest wait for another render, 0 to 1 h and at most lockTimeout (default 2 s). */
         public Builder coalesceWait(Duration d) {
             this.coalesceWait = Durations.check("coalesceWait", d, Duration.ZERO, MAX_LOCK);
+            return this;
+        }
+
+        /**
+         * How long, after the origin answered a URL with something not storable, requests for it
+         * skip the miss lock and go straight to the origin (a response that is storable again is
+         * stored and ends it); 0 to 1 h (default 10 s, 0 = off).
+         */
+        public Builder hitForPass(Duration d) {
+            this.hitForPass = Durations.check("hitForPass", d, Duration.ZERO, MAX_LOCK);
+            return this;
+        }
+
+        /**
+         * Standard mode: how long a stale entry stays in Redis beyond its freshness and stale
+         * allowances, so that it can be revalidated ({@code If-None-Match}/{@code If-Modified-Since};
+         * a 304 refreshes it) or served when the origin cannot be reached (unless it requires
+         * revalidation); 0 to 366 d (default 1 h). TTL mode keeps entries for their TTL only.
+         */
+        public Builder grace(Duration d) {
+            this.grace = Durations.check("grace", d, Duration.ZERO, MAX_STALE);
             return this;
         }
 

@@ -1,5 +1,8 @@
 package io.github.redisfilters.cache;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.TreeMap;
  */
 final class UnconditionalRequest extends HttpServletRequestWrapper {
     private final Map<String, String> validators = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private HookedAsyncContext async;
 
     UnconditionalRequest(HttpServletRequest request, CacheEntry stored) {
         super(request);
@@ -31,6 +35,29 @@ final class UnconditionalRequest extends HttpServletRequestWrapper {
                 validators.put("If-Modified-Since", stored.header("Last-Modified"));
             }
         }
+    }
+
+    /** The async context the origin started through this request, or null. */
+    synchronized HookedAsyncContext hookedAsync() {
+        return async;
+    }
+
+    @Override
+    public synchronized AsyncContext startAsync() {
+        async = new HookedAsyncContext(super.startAsync());
+        return async;
+    }
+
+    @Override
+    public synchronized AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        async = new HookedAsyncContext(super.startAsync(request, response));
+        return async;
+    }
+
+    @Override
+    public synchronized AsyncContext getAsyncContext() {
+        AsyncContext a = super.getAsyncContext();
+        return async != null && async.wraps(a) ? async : a;
     }
 
     /** True when the origin is asked to validate a stored entry. */

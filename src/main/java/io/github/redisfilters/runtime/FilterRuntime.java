@@ -122,9 +122,41 @@ public final class FilterRuntime implements AutoCloseable {
         return member;
     }
 
-    /** A filter as the request batch sees it. */
-    private record Member(String filterName, SharedRedisClient redis, boolean batching,
-            Function<HttpServletRequest, ReadPlan<?>> planner) implements RequestBatch.Member {
+    /**
+     * A filter as the request batch sees it. A plain class with identity equality, not a record:
+     * the batch keys a map by member, and with a record's generated {@code hashCode}/{@code equals}
+     * (linked through {@code java.lang.runtime.ObjectMethods}) Tomcat could no longer collect an
+     * undeployed application's class loader (SessionLeakIT).
+     */
+    private static final class Member implements RequestBatch.Member {
+        private final String filterName;
+        private final SharedRedisClient redis;
+        private final boolean batching;
+        private final Function<HttpServletRequest, ReadPlan<?>> planner;
+
+        Member(String filterName, SharedRedisClient redis, boolean batching,
+                Function<HttpServletRequest, ReadPlan<?>> planner) {
+            this.filterName = filterName;
+            this.redis = redis;
+            this.batching = batching;
+            this.planner = planner;
+        }
+
+        @Override
+        public String filterName() {
+            return filterName;
+        }
+
+        @Override
+        public SharedRedisClient redis() {
+            return redis;
+        }
+
+        @Override
+        public boolean batching() {
+            return batching;
+        }
+
         @Override
         public ReadPlan<?> planFor(HttpServletRequest request) {
             return planner.apply(request);

@@ -8,6 +8,7 @@ import io.github.redisfilters.web.ClientAddressResolver;
 import io.github.redisfilters.web.OnCommitResponseWrapper;
 import io.github.redisfilters.web.ProblemResponse;
 import io.github.redisfilters.web.RequestPaths;
+import io.github.redisfilters.web.SessionSignals;
 import io.github.redisfilters.web.TrustedProxies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -94,8 +95,10 @@ public class RedisSessionFilter implements Filter {
         try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
             SessionManager sessions = new SessionManager(request, store, touch, excluded, batch);
             sessions.deferLoad(); // sent with the next filter's lookups, or by getSession
+            batch.writesAtCommit(); // the commit always writes through the batch: later filters' writes may ride along
             SessionRequest wrapped = new SessionRequest(request, sessions);
             req.setAttribute(WRAPPED, Boolean.TRUE);
+            req.setAttribute(SessionSignals.STARTED_HERE, (java.util.function.BooleanSupplier) sessions::startedHere);
             CommitHook wrappedResponse = new CommitHook(response, sessions);
             try {
                 chain.doFilter(wrapped, wrappedResponse);
@@ -116,6 +119,7 @@ public class RedisSessionFilter implements Filter {
                 throw e;
             } finally {
                 req.removeAttribute(WRAPPED);
+                req.removeAttribute(SessionSignals.STARTED_HERE);
             }
         }
     }

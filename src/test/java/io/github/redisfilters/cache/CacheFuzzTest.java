@@ -156,13 +156,13 @@ class CacheFuzzTest {
         assertBounded(keys.tag(f.get(3)), "app:cache:tag:{");
 
         String prefix = f.get(5);
-        String pattern = keys.scanPattern(prefix);
-        if (urlKey.startsWith(prefix) && escapedLength(urlKey) <= CacheKeys.MAX_KEY_PART) {
-            assertThat(RedisGlob.matches(pattern, base)).as("purge pattern %s finds %s", pattern, base).isTrue();
-            assertThat(RedisGlob.matches(pattern, keys.lock(urlKey))).isTrue();
-        }
-        if (!prefix.isEmpty() && !base.startsWith("app:cache:{" + prefix.replace("{", "%7B").replace("}", "%7D"))) {
-            assertThat(RedisGlob.matches(pattern, base)).as("purge pattern %s spares %s", pattern, base).isFalse();
+        String canonical = guarded(() -> CacheKeys.canonicalPath(uri));
+        assertThat(CacheKeys.canonicalPath(canonical)).as("canonical paths are idempotent").isEqualTo(canonical);
+        String generation = guarded(() -> keys.generationOfPrefix("/" + prefix));
+        assertBounded(generation.substring(0, generation.indexOf('}') + 1), "app:cache:gen:{");
+        for (String g : keys.generations(urlKey)) {
+            assertThat(g).as("one MGET: every generation of a URL shares a hash tag")
+                    .startsWith(keys.generations(urlKey).get(0));
         }
     }
 

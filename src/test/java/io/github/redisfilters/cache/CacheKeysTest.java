@@ -23,7 +23,42 @@ class CacheKeysTest {
     }
 
     @Test
-    void scanPatternEscapesGlobCharacters() {
-        assertThat(keys.scanPattern("/api/p*[x]")).isEqualTo("rsf:cache:{/api/p\\*\\[x\\]*");
+    void oneSpellingPerResource() {
+        for (String spelling : List.of("/api/products", "/api/./products", "/api/x/../products", "/%61pi/products",
+                "/api//products", "/api/products/", "/api/%70roducts", "/api/./x/./../products")) {
+            assertThat(keys.urlKey("/app" + spelling, "/app", null)).as(spelling).isEqualTo("/api/products");
+        }
+        assertThat(keys.urlKey("/a%2fb/%c3%a9", "", null)).as("escaped slash kept, hex upper-cased").isEqualTo("/a%2Fb/%C3%A9");
+        assertThat(keys.urlKey("/caf\u00e9 x", "", null)).as("raw characters escaped as UTF-8").isEqualTo("/caf%C3%A9%20x");
+        assertThat(keys.urlKey("/../../etc", "", null)).as("dot segments never climb above the root").isEqualTo("/etc");
+        assertThat(keys.urlKey("/a", "", "q=%7e%41&x=%2f&%62=1")).isEqualTo("/a?b=1&q=~A&x=%2F");
+        assertThat(keys.urlKey("/a", "", "q=%zz%")).as("a stray percent is escaped").isEqualTo("/a?q=%25zz%25");
+    }
+
+    @Test
+    void canonicalPathIsIdempotent() {
+        for (String p : List.of("/a/./b/../c", "/%7e/%41%2f", "//x//y/", "/caf\u00e9", "/%25", "/a%")) {
+            String once = CacheKeys.canonicalPath(p);
+            assertThat(CacheKeys.canonicalPath(once)).as(p).isEqualTo(once);
+        }
+    }
+
+    @Test
+    void pathParametersAreSeen() {
+        assertThat(CacheKeys.hasPathParameters("/a;jsessionid=1/b")).isTrue();
+        assertThat(CacheKeys.hasPathParameters("/a%3Bb")).isFalse();
+    }
+
+    @Test
+    void prefixGenerationsAreWholeSegmentsUnderTheFirstSegmentsHashTag() {
+        assertThat(keys.generations("/api/products/42?x=1")).containsExactly("rsf:cache:gen:{/api}",
+                "rsf:cache:gen:{/api}/products", "rsf:cache:gen:{/api}/products/42");
+        assertThat(keys.generations("/")).containsExactly("rsf:cache:gen:{/}");
+        assertThat(keys.generationOfPrefix("/api/products*")).isEqualTo("rsf:cache:gen:{/api}/products");
+        assertThat(keys.generationOfPrefix("/api/products/")).isEqualTo("rsf:cache:gen:{/api}/products");
+        assertThat(keys.generationOfPrefix("/api/./products")).isEqualTo("rsf:cache:gen:{/api}/products");
+        assertThat(keys.generations("/1/2/3/4/5/6/7/8/9/10")).hasSize(CacheKeys.MAX_DEPTH);
+        assertThat(keys.generationOfPrefix("/1/2/3/4/5/6/7/8/9/10")).as("deeper purges mark the deepest generation")
+                .isEqualTo(keys.generations("/1/2/3/4/5/6/7/8/9/10").get(CacheKeys.MAX_DEPTH - 1));
     }
 }

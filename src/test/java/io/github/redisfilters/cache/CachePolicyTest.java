@@ -111,7 +111,9 @@ class CachePolicyTest {
             CacheEntry e = entry(standard(200, "Cache-Control", "max-age=100", "Age", "40"));
             assertThat(e.ageSeconds(NOW + 10_000)).isEqualTo(50);
             assertThat(CachePolicy.reuse(e, NOW + 59_000, CacheMode.STANDARD, GET)).isEqualTo(CachePolicy.Reuse.FRESH);
-            assertThat(CachePolicy.reuse(e, NOW + 61_000, CacheMode.STANDARD, GET)).isEqualTo(CachePolicy.Reuse.UNUSABLE);
+            assertThat(CachePolicy.reuse(e, NOW + 61_000, CacheMode.STANDARD, GET))
+                    .as("stale: used only if the origin cannot be reached").isEqualTo(CachePolicy.Reuse.STALE_IF_DISCONNECTED);
+            assertThat(CachePolicy.reuse(e, NOW + 61_000, CacheMode.TTL, GET)).isEqualTo(CachePolicy.Reuse.UNUSABLE);
         }
     }
 
@@ -228,7 +230,8 @@ class CachePolicyTest {
                     .isEqualTo(CachePolicy.Reuse.STALE_WHILE_REVALIDATE);
             assertThat(CachePolicy.reuse(e, NOW + 50_000, CacheMode.STANDARD, GET))
                     .isEqualTo(CachePolicy.Reuse.STALE_IF_ERROR);
-            assertThat(CachePolicy.reuse(e, NOW + 71_000, CacheMode.STANDARD, GET)).isEqualTo(CachePolicy.Reuse.UNUSABLE);
+            assertThat(CachePolicy.reuse(e, NOW + 71_000, CacheMode.STANDARD, GET))
+                    .isEqualTo(CachePolicy.Reuse.STALE_IF_DISCONNECTED);
         }
 
         @Test
@@ -262,6 +265,93 @@ class CachePolicyTest {
             assertThat(CachePolicy.notModified(e, List.of(), CachePolicy.formatDate(NOW - 30_000))).isTrue();
             assertThat(CachePolicy.notModified(e, List.of(), CachePolicy.formatDate(NOW - 90_000))).isFalse();
             assertThat(CachePolicy.notModified(e, List.of(), "yesterday")).isFalse();
+        }
+    }
+
+    @Nested
+    class Section3_AnyFinalStatusWithExplicitFreshness {
+        @ParameterizedTest
+        @ValueSource(ints = {299, 302, 303, 307, 308, 400, 499, 500, 502, 503, 504, 599})
+        void isStoredInStandardMode(int status) {
+            assertThat(standard(status, "Cache-Control", "max-age=100000").store()).isTrue();
+            assertThat(standard(status).store()).as("no explicit freshness: not heuristically cacheable").isFalse();
+        }
+
+        @Test
+        void neverPartialOrNotModifiedAndTtlModeKeepsItsList() {
+            assertThat(standard(206, "Cache-Control", "max-age=100").skipReason()).isEqualTo("status");
+            assertThat(standard(304, "Cache-Control", "max-age=100").skipReason()).isEqualTo("status");
+            assertThat(ttl(GET, 302, "Cache-Control", "max-age=100").skipReason()).isEqualTo("status");
+        }
+
+        @Test
+        void mustUnderstandStoresOnlyStatusesTheCacheUnderstands() {
+            assertThat(standard(599, "Cache-Control", "max-age=100, must-understand").skipReason()).isEqualTo("must-understand");
+            assertThat(standard(200, "Cache-Control", "max-age=100, must-understand, no-store").store()).isFalse();
+        }
+    }
+
+    @Nested
+    class Rfc9213_CdnCacheControl {
+        @Test
+        void aValidCdnCacheControlReplacesCacheControlAndExpires() {
+            assertThat(standard(200, "Cache-Control", "no-store", "CDN-Cache-Control", "max-age=10000").freshnessMillis())
+                    .isEqualTo(10_000_000);
+            assertThat(standard(200, "Cache-Control", "max-age=3600", "CDN-Cache-Control", "max-age=1").freshnessMillis())
+                    .isEqualTo(1000);
+            assertThat(standard(200, "Cache-Control", "max-age=10000", "CDN-Cache-Control", "private").store()).isFalse();
+            assertThat(standard(200, "Cache-Control", "max-age=10000", "CDN-Cache-Control", "no-store").store()).isFalse();
+            assertThat(standard(200, "CDN-Cache-Control", "max-age=0", "Expires", CachePolicy.formatDate(NOW + 100_000))
+                    .store()).isFalse();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"max-age=10000, &&&&&", "max-age=\"10000\"", "max-age =100", "max-age= 100", "max-age=1.5"})
+        void anInvalidStructuredFieldIsIgnored(String value) {
+            assertThat(CdnCacheControl.parse(List.of(value))).as(value).isNull();
+            assertThat(standard(200, "Cache-Control", "no-store", "CDN-Cache-Control", value).store()).isFalse();
+        }
+
+        @Test
+        void extensionsAndParametersAreAccepted() {
+            assertThat(CdnCacheControl.parse(List.of("foobar, max-age=3600")).seconds("max-age")).isEqualTo(3600);
+            assertThat(CdnCacheControl.parse(List.of("max-age=60;x=1")).seconds("max-age")).isEqualTo(60);
+        }
+    }
+
+    @Nested
+    class StrictParsing {
+        @Test
+        void ageIsTheFirstMemberOfTheFirstLineAndOnlyDigits() {
+            assertThat(CachePolicy.parseAge(List.of("7200, 0"))).isEqualTo(7200);
+            assertThat(CachePolicy.parseAge(List.of("0, 7200"))).isZero();
+            assertThat(CachePolicy.parseAge(List.of("7200", "0"))).isEqualTo(7200);
+            assertThat(CachePolicy.parseAge(List.of("-7200"))).isZero();
+            assertThat(CachePolicy.parseAge(List.of("7200.0"))).isZero();
+            assertThat(CachePolicy.parseAge(List.of("abc"))).isZero();
+            assertThat(CachePolicy.parseAge(List.of("99999999999999999999"))).isGreaterThan(2_147_483_648L);
+        }
+
+        @Test
+        void httpDatesInTheThreeFormsOnly() {
+            long t = HttpDates.parse("Sun, 06 Nov 1994 08:49:37 GMT", NOW);
+            assertThat(t).isEqualTo(784111777000L);
+            assertThat(HttpDates.parse("Sunday, 06-Nov-94 08:49:37 GMT", NOW)).isEqualTo(t);
+            assertThat(HttpDates.parse("Sun Nov  6 08:49:37 1994", NOW)).isEqualTo(t);
+            for (String bad : List.of("Sun, 06 Nov 1994 8:49:37 GMT", "Sun, 06 Nov 94 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 UTC",
+                    "Sun 06 Nov 1994 08:49:37 GMT", "Sun,  06 Nov 1994 08:49:37 GMT", "Sun, 06-Nov-1994 08:49:37 GMT",
+                    "Sun, 06 Nov 1994 08.49.37 GMT", "0", "Sun, 31 Feb 1994 08:49:37 GMT")) {
+                assertThat(HttpDates.parse(bad, NOW)).as(bad).isEqualTo(-1);
+            }
+            assertThat(HttpDates.parse(HttpDates.format(NOW), NOW)).isEqualTo(NOW);
+        }
+
+        @Test
+        void anInvalidOrDuplicatedExpiresMeansAlreadyExpired() {
+            String future = CachePolicy.formatDate(NOW + 100_000);
+            assertThat(standard(200, "Expires", future).freshnessMillis()).isEqualTo(100_000);
+            assertThat(standard(200, "Expires", future, "Expires", future).store()).isFalse();
+            assertThat(standard(200, "Expires", "Sun, 06 Nov 2099 8:49:37 GMT").store()).isFalse();
         }
     }
 }

@@ -41,6 +41,9 @@ final class CacheTestApp {
         ServletRegistration.Dynamic async = ctx.addServlet("async", new AsyncServlet());
         async.setAsyncSupported(true);
         async.addMapping("/async/*");
+        ServletRegistration.Dynamic asyncOrigin = ctx.addServlet("async-origin", new AsyncOriginServlet());
+        asyncOrigin.setAsyncSupported(true);
+        asyncOrigin.addMapping("/std/async/*");
         ctx.addServlet("annotated", new AnnotatedServlet()).addMapping("/annotated");
         ctx.addServlet("excluded", new ExcludedServlet()).addMapping("/ttl/excluded");
     }
@@ -58,6 +61,24 @@ final class CacheTestApp {
 
     @NoCache
     static class ExcludedServlet extends OriginServlet {
+    }
+
+    /** The scripted origin, answering on another thread and completing the async cycle there (as a proxy servlet does). */
+    static class AsyncOriginServlet extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            int n = calls.incrementAndGet();
+            AsyncContext ac = req.startAsync();
+            new Thread(() -> {
+                try {
+                    origin.handle(req, resp, n);
+                } catch (IOException | RuntimeException e) {
+                    resp.setStatus(500);
+                } finally {
+                    ac.complete();
+                }
+            }).start();
+        }
     }
 
     /** Completes on another thread, writing through the response it was given (as proxy servlets do). */

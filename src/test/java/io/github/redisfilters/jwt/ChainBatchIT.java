@@ -195,6 +195,54 @@ class ChainBatchIT {
         assertThat(counter("probe:sent")).isNull();
     }
 
+    /** session filter, then the probe with a write due before the response; POST /api/login creates a session. */
+    void startWithSession(boolean batching) {
+        server = kind.start(ctx -> {
+            ctx.setInitParameter("redisUrl", REDIS.process().url());
+            ctx.setInitParameter("chainBatching", Boolean.toString(batching));
+            FilterRegistration.Dynamic session = ctx.addFilter("session", io.github.redisfilters.session.RedisSessionFilter.class);
+            session.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            probe(ctx, Map.of("write", "true"), "/api/*");
+            ctx.addServlet("login", new jakarta.servlet.http.HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    req.getSession(true).setAttribute("user", "alice");
+                    resp.getWriter().print("ok");
+                }
+            }).addMapping("/api/login");
+        });
+    }
+
+    long login() {
+        HttpResponse<String>[] r = new HttpResponse[1];
+        long n = roundTripsOf(() -> r[0] = Http.post(uri("/api/login"), ""));
+        assertThat(r[0].statusCode()).isEqualTo(200);
+        assertThat(r[0].headers().firstValue("Set-Cookie")).isPresent();
+        return n;
+    }
+
+    @Test
+    void aWriteDueBeforeTheResponseTravelsWithTheSessionSave() {
+        startWithSession(true);
+        login(); // connections made, scripts cached
+        try (Jedis j = REDIS.process().admin()) {
+            j.del("probe:written");
+        }
+        assertThat(login()).as(() -> "the probe's read, then session save + probe write: " + lastCommands).isEqualTo(2);
+        assertThat(counter("probe:written")).as("written before the client had its answer").isEqualTo("1");
+    }
+
+    @Test
+    void withoutBatchingTheDeferredWriteGoesOnItsOwn() {
+        startWithSession(false);
+        login();
+        try (Jedis j = REDIS.process().admin()) {
+            j.del("probe:written");
+        }
+        assertThat(login()).as(() -> "probe read, probe write, session save: " + lastCommands).isEqualTo(3);
+        assertThat(counter("probe:written")).isEqualTo("1");
+    }
+
     @Test
     void theContextParamTurnsBatchingOff() {
         start(true, Map.of("chainBatching", "false"), Map.of(), "/api/*");
@@ -213,10 +261,12 @@ class ChainBatchIT {
         private FilterRuntime runtime;
         private RequestBatch.Member member;
         private boolean early;
+        private boolean write;
 
         @Override
         public void init(FilterConfig config) throws ServletException {
             early = !"false".equals(config.getInitParameter("early"));
+            write = "true".equals(config.getInitParameter("write"));
             runtime = FilterRuntime.start(config, "probe", null, "probe");
             member = runtime.joinBatch(request -> new Count("probe:sent", early));
         }
@@ -227,6 +277,13 @@ class ChainBatchIT {
             try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
                 long sent = batch.read(new Count("probe:sent", early));
                 ((HttpServletResponse) res).setHeader("X-Probe", Long.toString(sent));
+                if (write) {
+                    // due before the response is seen: with an earlier member that writes at commit, it rides along
+                    Count w = new Count("probe:written", true);
+                    if (!batch.deferWrite(w, n -> { })) {
+                        runtime.redis().send(w);
+                    }
+                }
                 chain.doFilter(req, res);
             }
         }

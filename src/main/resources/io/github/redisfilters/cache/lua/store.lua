@@ -1,8 +1,12 @@
--- Stores one entry and releases the miss lock in one round trip.
--- KEYS[1] base key, KEYS[2] miss lock key (same hash tag)
+-- Stores one entry and releases the miss lock in one round trip, unless the URL was invalidated
+-- after the lookup that led to this render (then the entry is dropped: no resurrection).
+-- KEYS[1] base key, KEYS[2] miss lock, KEYS[3] hit-for-pass marker, KEYS[4] invalidation marker
 -- ARGV[1] encoded entry, ARGV[2] ttl ms, ARGV[3] lower-case Vary names joined by '\n' ('' = no Vary)
 -- ARGV[4] nonce for a new variants record, ARGV[5] lock token to release ('' = none)
--- ARGV[6..] request headers as lower-case name, value pairs (the Vary inputs)
+-- ARGV[6] Redis time (ms) of the lookup, ARGV[7] how long invalidation markers live (ms): a render
+--         older than that cannot be checked against them and is not stored
+-- ARGV[8..] request headers as lower-case name, value pairs (the Vary inputs)
+-- Returns 1 when stored, 0 when refused.
 local function variant_key(base_key, record, from)
   local nl = string.find(record, '\n', 2, true)
   local headers = {}
@@ -14,6 +18,18 @@ local function variant_key(base_key, record, from)
   return base_key .. '#' .. string.sub(record, 2, nl - 1) .. ':' .. redis.sha1hex(table.concat(parts, '\n'))
 end
 
+local function release()
+  if ARGV[5] ~= '' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end
+end
+
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local looked = tonumber(ARGV[6])
+local invalidated = tonumber(redis.call('GET', KEYS[4]) or '-1')
+if invalidated >= looked or now - looked > tonumber(ARGV[7]) then
+  release()
+  return 0
+end
 local ttl = tonumber(ARGV[2])
 if ARGV[3] == '' then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
@@ -33,7 +49,8 @@ else
   end
   if not reuse then record = 'V' .. ARGV[4] .. '\n' .. ARGV[3] end
   redis.call('SET', KEYS[1], record, 'PX', keep)
-  redis.call('SET', variant_key(KEYS[1], record, 6), ARGV[1], 'PX', ttl)
+  redis.call('SET', variant_key(KEYS[1], record, 8), ARGV[1], 'PX', ttl)
 end
-if ARGV[5] ~= '' and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end
+redis.call('DEL', KEYS[3])
+release()
 return 1
