@@ -139,10 +139,13 @@ final class PrimaryConnectionFactory implements PooledObjectFactory<Connection> 
         return o == null ? null : o.toString();
     }
 
+    /**
+     * Only the generation is checked, on every borrow and return: two field reads. A broken
+     * connection is dropped by Jedis itself when it comes back, as without this factory.
+     */
     @Override
     public boolean validateObject(PooledObject<Connection> p) {
-        Connection c = p.getObject();
-        return p instanceof Stamped s && s.generation == generation.get() && c.isConnected() && !c.isBroken();
+        return p instanceof Stamped s && s.generation == generation.get();
     }
 
     @Override

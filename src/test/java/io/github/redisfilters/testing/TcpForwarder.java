@@ -27,13 +27,9 @@ public final class TcpForwarder implements AutoCloseable {
     private volatile int targetPort;
     private volatile boolean closed;
 
-    private TcpForwarder(int targetPort) {
+    private TcpForwarder(InetAddress bind, int port, int targetPort) throws IOException {
         this.targetPort = targetPort;
-        try {
-            server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = new ServerSocket(port, 200, bind);
         acceptor = new Thread(this::acceptLoop, "forwarder-accept-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -41,7 +37,21 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** Starts forwarding new connections to {@code 127.0.0.1:targetPort}. */
     public static TcpForwarder start(int targetPort) {
-        return new TcpForwarder(targetPort);
+        try {
+            return new TcpForwarder(InetAddress.getLoopbackAddress(), 0, targetPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts forwarding from {@code bind:port} (a loopback address such as {@code 127.0.0.2}, so
+     * that two forwarders can share a port and differ only by address, as DNS answers do).
+     *
+     * @throws IOException when that address and port cannot be bound
+     */
+    public static TcpForwarder start(InetAddress bind, int port, int targetPort) throws IOException {
+        return new TcpForwarder(bind, port, targetPort);
     }
 
     /** The port the application connects to. */
