@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.redisfilters.testing.MutableClock;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
@@ -26,6 +27,8 @@ import redis.clients.jedis.Jedis;
 @ParameterizedClass
 @EnumSource(ContainerKind.class)
 class ResponseCacheIT {
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static RedisProcess redis;
     static ServletContainer app;
     static final MutableClock clock = new MutableClock(1_800_000_000_000L);
@@ -35,7 +38,7 @@ class ResponseCacheIT {
 
     @BeforeParameterizedClassInvocation
     static void start(ContainerKind kind) {
-        redis = RedisProcess.start();
+        redis = REDIS.process();
         ResponseCacheConfig config = ResponseCacheConfig.builder()
                 .rules(ResponseCacheConfig.Rule.ttl("/ttl/**", Duration.ofSeconds(60)),
                         ResponseCacheConfig.Rule.standard("/std/**"),
@@ -54,12 +57,10 @@ class ResponseCacheIT {
     @AfterParameterizedClassInvocation
     static void stop() {
         app.close();
-        redis.close();
     }
 
     @BeforeEach
     void clean() {
-        redis.flushAll();
         CacheTestApp.reset();
     }
 
