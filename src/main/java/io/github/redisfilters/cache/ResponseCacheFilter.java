@@ -258,8 +258,9 @@ public class ResponseCacheFilter implements Filter {
     }
 
     private void invalidate(HttpServletRequest req, HttpServletResponse res) {
-        Invalidator.Targets t = invalidator.targets(req, res, appPath(req));
-        if (t == null) {
+        ResponseCacheConfig.Rule rule = ruleFor(req);
+        Invalidator.Targets t = invalidator.targets(req, res, appPath(req), rule != null && rule != ServletAnnotations.NO_CACHE);
+        if (t == null || (t.urls().isEmpty() && t.prefixes().isEmpty())) {
             return;
         }
         try {
