@@ -3,10 +3,12 @@ package io.github.redisfilters.ratelimit;
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.config.Durations;
 import io.github.redisfilters.config.InitParams;
 import io.github.redisfilters.internal.web.TrustedProxies;
 import jakarta.servlet.FilterConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +40,8 @@ import java.util.stream.Collectors;
  *   {@code RateLimit-Policy}/{@code RateLimit}, draft-10), {@code all}, or {@code none}; {@code Retry-After} is always sent on 429 and 503</td></tr>
  * <tr><td>failureMode</td><td>open</td><td>Redis unavailable, for rules that do not say: {@code open} admits,
  *   {@code closed} answers 503 + {@code Retry-After}, {@code local} enforces the rule with an in-memory limiter per server</td></tr>
+ * <tr><td>retryAfter</td><td>5s</td><td>{@code Retry-After} of the 503 a {@code closed} rule answers while Redis is
+ *   unavailable (1 s to 1 day, rounded up to whole seconds); a 429's {@code Retry-After} is the time until quota frees</td></tr>
  * <tr><td>localMaxKeys</td><td>10000</td><td>most clients (rule × key) the in-memory limiter of {@code local} rules holds (1–10000000);
  *   when full, the least recently used is dropped</td></tr>
  * <tr><td>listener</td><td>none</td><td>class name of a {@link RateLimitListener} (public no-arg constructor), told of every decision</td></tr>
@@ -48,7 +52,7 @@ import java.util.stream.Collectors;
 public final class RateLimitConfig {
     /** Init-params of this filter, besides {@link RedisSettings#PARAMETER_NAMES}. */
     public static final Set<String> PARAMETERS = Set.of("rules", "rulesFile", TrustedProxies.PARAMETER, "ipv6Prefix",
-            "missingKey", "headers", "failureMode", "enforce", "keyResolver", "localMaxKeys", "listener");
+            "missingKey", "headers", "failureMode", "retryAfter", "enforce", "keyResolver", "localMaxKeys", "listener");
 
     /** Which rate-limit headers are written. */
     public enum Headers {
@@ -82,6 +86,7 @@ public final class RateLimitConfig {
     private final MissingKey missingKey;
     private final Headers headers;
     private final FailureMode failureMode;
+    private final Duration retryAfter;
     private final boolean enforce;
     private final KeyResolver keyResolver;
     private final RedisSettings redis;
@@ -98,6 +103,7 @@ public final class RateLimitConfig {
         this.missingKey = b.missingKey;
         this.headers = b.headers;
         this.failureMode = b.failureMode;
+        this.retryAfter = b.retryAfter;
         this.enforce = b.enforce;
         this.keyResolver = b.keyResolver;
         this.redis = b.redis;
@@ -122,21 +128,23 @@ public final class RateLimitConfig {
                     loc -> RulesFile.load(loc, loader)));
         }
         b.trustedProxies(TrustedProxies.forFilter(filterConfig, p));
-        b.localMaxKeys(p.integer("localMaxKeys", 10_000, 1, 10_000_000));
+        // the reader only parses; every limit is the builder setter's (one place for all paths)
+        p.apply("localMaxKeys", InitParams.INTEGER, b::localMaxKeys)
+                .apply("ipv6Prefix", InitParams.INTEGER, b::ipv6Prefix)
+                .apply("missingKey", InitParams.enumForm(MissingKey.class), b::missingKey)
+                .apply("headers", InitParams.enumForm(Headers.class), b::headers)
+                .apply("failureMode", InitParams.enumForm(FailureMode.class), b::failureMode)
+                .apply("retryAfter", InitParams.DURATION, b::retryAfter)
+                .apply("enforce", InitParams.BOOLEAN, b::enforce);
         if (p.raw("listener").isPresent()) {
             b.listener(p.get("listener", null, "the class name of a RateLimitListener with a public no-argument constructor",
                     name -> instantiate(name, loader, RateLimitListener.class)));
         }
-        b.ipv6Prefix(p.integer("ipv6Prefix", 64, 1, 128));
-        b.missingKey(p.enumValue("missingKey", MissingKey.class, MissingKey.IP));
-        b.headers(p.enumValue("headers", Headers.class, Headers.LEGACY));
-        b.failureMode(p.enumValue("failureMode", FailureMode.class, FailureMode.OPEN));
-        b.enforce(p.bool("enforce", true));
         if (p.raw("keyResolver").isPresent()) {
             b.keyResolver(p.get("keyResolver", null, "the class name of a KeyResolver with a public no-argument constructor",
                     name -> instantiate(name, loader, KeyResolver.class)));
         }
-        b.redis(RedisSettings.forFilter(filterConfig, p));
+        b.redisSettings(RedisSettings.forFilter(filterConfig, p));
         return p.validate(b::build);
     }
 
@@ -185,12 +193,23 @@ public final class RateLimitConfig {
 
     public FailureMode failureMode() { return failureMode; }
 
+    /** {@code Retry-After} of the 503 of a {@code closed} rule while Redis is unavailable. Default 5 s. */
+    public Duration retryAfter() { return retryAfter; }
+
     public boolean enforce() { return enforce; }
 
     /** The custom key resolver, or null. */
     public KeyResolver keyResolver() { return keyResolver; }
 
     /** Redis settings, or null to resolve them from context-params/environment at start. */
+    public RedisSettings redisSettings() { return redis; }
+
+    /**
+     * The old name of {@link #redisSettings()}, as the other filters' configs call it.
+     *
+     * @deprecated use {@link #redisSettings()}; this name goes in the next minor release
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public RedisSettings redis() { return redis; }
 
     /** The injected clock, or null when Redis {@code TIME} is the clock (default; one clock for all servers). */
@@ -213,6 +232,7 @@ public final class RateLimitConfig {
         b.missingKey = missingKey;
         b.headers = headers;
         b.failureMode = failureMode;
+        b.retryAfter = retryAfter;
         b.enforce = enforce;
         b.keyResolver = keyResolver;
         b.redis = redis;
@@ -225,7 +245,8 @@ public final class RateLimitConfig {
         return "RateLimitConfig{rules=[" + rules.stream().map(Rule::toString).collect(Collectors.joining("; "))
                 + "], trustedProxies=" + (trustedProxies == null ? "<context>" : trustedProxies) + ", ipv6Prefix=" + ipv6Prefix + ", missingKey="
                 + missingKey.name().toLowerCase(java.util.Locale.ROOT) + ", headers=" + headers.name().toLowerCase(java.util.Locale.ROOT)
-                + ", failureMode=" + failureMode.name().toLowerCase(java.util.Locale.ROOT) + ", enforce=" + enforce
+                + ", failureMode=" + failureMode.name().toLowerCase(java.util.Locale.ROOT) + ", retryAfter=" + Durations.format(retryAfter)
+                + ", enforce=" + enforce
                 + (keyResolver == null ? "" : ", keyResolver=" + keyResolver.getClass().getName())
                 + ", localMaxKeys=" + localMaxKeys + (listener == null ? "" : ", listener=" + listener.getClass().getName())
                 + (clock == null ? ", clock=redis TIME" : ", clock=" + clock) + "}";
@@ -241,6 +262,7 @@ public final class RateLimitConfig {
         private MissingKey missingKey = MissingKey.IP;
         private Headers headers = Headers.LEGACY;
         private FailureMode failureMode = FailureMode.OPEN;
+        private Duration retryAfter = Duration.ofSeconds(5);
         private boolean enforce = true;
         private KeyResolver keyResolver;
         private RedisSettings redis;
@@ -283,7 +305,7 @@ public final class RateLimitConfig {
          */
         public Builder localMaxKeys(int max) {
             if (max < 1 || max > 10_000_000) {
-                throw new IllegalArgumentException("localMaxKeys " + max + " must be from 1 to 10000000");
+                throw new IllegalArgumentException("localMaxKeys must be from 1 to 10000000 but was " + max);
             }
             this.localMaxKeys = max;
             return this;
@@ -311,7 +333,7 @@ public final class RateLimitConfig {
         /** IPv6 clients are grouped by this prefix length (1–128, default 64). */
         public Builder ipv6Prefix(int bits) {
             if (bits < 1 || bits > 128) {
-                throw new IllegalArgumentException("ipv6Prefix " + bits + " must be from 1 to 128");
+                throw new IllegalArgumentException("ipv6Prefix must be from 1 to 128 but was " + bits);
             }
             this.ipv6Prefix = bits;
             return this;
@@ -345,8 +367,25 @@ public final class RateLimitConfig {
         }
 
         /** Redis settings for this filter (default: context-params/environment). */
-        public Builder redis(RedisSettings settings) {
+        public Builder redisSettings(RedisSettings settings) {
             this.redis = settings;
+            return this;
+        }
+
+        /**
+         * The old name of {@link #redisSettings(RedisSettings)}.
+         *
+         * @deprecated use {@link #redisSettings(RedisSettings)}; this name goes in the next minor release
+         */
+        @Deprecated(since = "0.1.0", forRemoval = true)
+        public Builder redis(RedisSettings settings) {
+            return redisSettings(settings);
+        }
+
+        /** See {@link RateLimitConfig#retryAfter()}: one second to one day. */
+        public Builder retryAfter(Duration retryAfter) {
+            this.retryAfter = Durations.check("retryAfter", Objects.requireNonNull(retryAfter, "retryAfter"),
+                    Duration.ofSeconds(1), Duration.ofDays(1));
             return this;
         }
 

@@ -106,7 +106,7 @@ public class RateLimitFilter implements Filter {
         rules = config.rules();
         List<CidrRange> proxies = config.trustedProxies() != null ? config.trustedProxies()
                 : TrustedProxies.forContext(filterConfig.getServletContext());
-        runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redis(), config, "allowed", "limited", "errors", "local",
+        runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redisSettings(), config, "allowed", "limited", "errors", "local",
                 "listener.errors");
         runtime.metrics().declarePerRule(rules.stream().map(Rule::name).toList(), "allowed", "limited", "errors", "rejected",
                 "reported", "exempt", "local");
@@ -224,7 +224,7 @@ public class RateLimitFilter implements Filter {
         }
         if (closed && config.enforce()) {
             publish(request, new RateLimitDecision(null, RateLimitDecision.Source.UNAVAILABLE, true, plan.exempt()));
-            long secs = Math.max(1, (runtime.redis().settings().retryInterval().toMillis() + 999) / 1000);
+            long secs = Math.max(1, (config.retryAfter().toMillis() + 999) / 1000);
             response.setHeader("Retry-After", Long.toString(secs));
             ProblemResponse.send(response, 503, "Service Unavailable", "rate limiting is temporarily unavailable", null);
             return ANSWERED;

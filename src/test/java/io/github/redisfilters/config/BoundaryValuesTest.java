@@ -6,6 +6,7 @@ import static org.mockito.Mockito.when;
 
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.jwt.JwtBlacklistConfig;
+import io.github.redisfilters.ratelimit.RateLimitConfig;
 import io.github.redisfilters.session.RedisSessionConfig;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
@@ -45,6 +46,7 @@ class BoundaryValuesTest {
 
     static final WebXml JWT = JwtBlacklistConfig::fromInitParams;
     static final WebXml SESSION = RedisSessionConfig::fromInitParams;
+    static final WebXml RATE_LIMIT = RateLimitConfig::fromInitParams;
 
     static Stream<Case> cases() {
         List<Case> c = new ArrayList<>();
@@ -70,6 +72,17 @@ class BoundaryValuesTest {
             c.add(new Case("session", "maxSessionSize", Long.toString(size),
                     () -> RedisSessionConfig.builder().maxSessionSize(size).build(), SESSION));
         }
+        // rate limit
+        for (int n : new int[] {0, 1, 10_000_000, 10_000_001}) {
+            c.add(new Case("rateLimit", "localMaxKeys", Integer.toString(n), () -> RateLimitConfig.builder().localMaxKeys(n).build(),
+                    RATE_LIMIT));
+        }
+        for (int n : new int[] {0, 1, 128, 129}) {
+            c.add(new Case("rateLimit", "ipv6Prefix", Integer.toString(n), () -> RateLimitConfig.builder().ipv6Prefix(n).build(),
+                    RATE_LIMIT));
+        }
+        duration(c, "rateLimit", "retryAfter", RATE_LIMIT, d -> RateLimitConfig.builder().retryAfter(d).build(),
+                "999ms", "1s", "1d", "25h");
         // the shared Redis settings, as init-params of any filter (here the JWT filter)
         for (int n : new int[] {-1, 0, 1_000_000, 1_000_001}) {
             c.add(new Case("jwt", "redisDatabase", Integer.toString(n), () -> redis().database(n).build(), JWT));

@@ -68,13 +68,15 @@ class RateLimitFailureIT {
 
     @Test
     void failClosedAnswers503WithRetryAfter() {
-        try (ServletContainer app = Apps.withInitParams(kind, REDIS.process().url(), params("closed"), null)) {
+        Map<String, String> params = params("closed");
+        params.put("retryAfter", "2s"); // the same parameter as the JWT and session filters' (default 5s)
+        try (ServletContainer app = Apps.withInitParams(kind, REDIS.process().url(), params, null)) {
             assertThat(Http.get(app.uri("/x")).statusCode()).isEqualTo(200);
             REDIS.process().kill();
             for (int i = 0; i < 5; i++) {
                 HttpResponse<String> r = Http.get(app.uri("/x"));
                 assertThat(r.statusCode()).isEqualTo(503);
-                assertThat(r.headers().firstValue("Retry-After")).contains("1");
+                assertThat(r.headers().firstValue("Retry-After")).contains("2");
                 assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
                 assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.");
             }

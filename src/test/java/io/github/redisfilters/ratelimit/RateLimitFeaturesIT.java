@@ -194,7 +194,7 @@ class RateLimitFeaturesIT {
                 .rule(Rule.builder("d").path("/d").policy(1, Duration.ofHours(1), Algorithm.FIXED).denyStatus(503)
                         .denyMessage("the export service is busy").build())
                 .rules("other: /o 1/1h fixed")
-                .redis(RedisSettings.builder().url(REDIS.process().url()).build()).build();
+                .redisSettings(RedisSettings.builder().url(REDIS.process().url()).build()).build();
         try (ServletContainer app = kind.start(ctx -> {
             ctx.addFilter("rateLimit", new RateLimitFilter(config)).addMappingForUrlPatterns(null, false, "/*");
             ctx.addServlet("echo", new Echo()).addMapping("/*");

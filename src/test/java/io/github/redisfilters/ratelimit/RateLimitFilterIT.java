@@ -106,7 +106,7 @@ class RateLimitFilterIT {
         RateLimitConfig config = RateLimitConfig.builder()
                 .rules("login: POST /api/auth/login 5/15m fixed; api: /api/** 100/1m sliding")
                 .headers(RateLimitConfig.Headers.ALL).clock(clock)
-                .redis(RedisSettings.builder().url(redis.url()).build()).build();
+                .redisSettings(RedisSettings.builder().url(redis.url()).build()).build();
         long windowEndSec = (T0 + 900_000) / 1000;
         try (ServletContainer app = Apps.withConfig(kind, config)) {
             for (int i = 1; i <= 5; i++) {
@@ -259,7 +259,7 @@ class RateLimitFilterIT {
     void customKeyResolverSeparatesTenants() {
         RateLimitConfig config = RateLimitConfig.builder().rules("tenant: /t 1/1h fixed by custom else reject")
                 .keyResolver(request -> request.getHeader("X-Tenant"))
-                .redis(RedisSettings.builder().url(redis.url()).build()).build();
+                .redisSettings(RedisSettings.builder().url(redis.url()).build()).build();
         try (ServletContainer app = Apps.withConfig(kind, config)) {
             assertThat(Http.get(app.uri("/t"), "X-Tenant", "acme").statusCode()).isEqualTo(200);
             assertThat(Http.get(app.uri("/t"), "X-Tenant", "globex").statusCode()).isEqualTo(200);

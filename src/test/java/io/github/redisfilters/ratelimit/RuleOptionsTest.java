@@ -119,7 +119,7 @@ class RuleOptionsTest {
         assertLoginRule(r);
         assertThat(r.toString()).isEqualTo(Rule.parse(COMPACT).toString());
         assertThatThrownBy(() -> Rule.builder("x").denyMessage("a \"quoted\" text")).hasMessageContaining("deny message");
-        assertThatThrownBy(() -> RateLimitConfig.builder().localMaxKeys(0)).hasMessageContaining("localMaxKeys 0 must be from 1");
+        assertThatThrownBy(() -> RateLimitConfig.builder().localMaxKeys(0)).hasMessageContaining("localMaxKeys must be from 1 to 10000000 but was 0");
     }
 
     /** A listener the init-param names. */
