@@ -1,6 +1,6 @@
 package io.github.redisfilters.client;
 
-import io.github.redisfilters.web.RequestPaths;
+import io.github.redisfilters.internal.web.RequestPaths;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletMapping;

@@ -4,7 +4,7 @@ import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;
 import io.github.redisfilters.config.InitParams;
-import io.github.redisfilters.web.TrustedProxies;
+import io.github.redisfilters.internal.web.TrustedProxies;
 import jakarta.servlet.FilterConfig;
 import java.time.Clock;
 import java.util.ArrayList;

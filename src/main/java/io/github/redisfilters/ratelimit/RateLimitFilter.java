@@ -1,20 +1,18 @@
 package io.github.redisfilters.ratelimit;
 
-import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.client.RequestBatch;
-import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
+import io.github.redisfilters.internal.web.ClientAddressResolver;
+import io.github.redisfilters.internal.web.ProblemResponse;
+import io.github.redisfilters.internal.web.RequestPaths;
+import io.github.redisfilters.internal.web.TrustedProxies;
 import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.runtime.FilterRuntime;
-import io.github.redisfilters.web.ClientAddressResolver;
-import io.github.redisfilters.web.ProblemResponse;
-import io.github.redisfilters.web.TrustedProxies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -81,9 +79,7 @@ public class RateLimitFilter implements Filter {
     private Map<Rule, String[]> counterNames;
     private boolean servletRules;
     private RateLimitListener listener;
-    private ServletContext context;
-    private String filterName;
-    private final Member member = new Member();
+    private RequestBatch.Member member;
 
     /** Indexes into {@link #counterNames}' arrays. */
     private static final int ALLOWED = 0, LIMITED = 1, ERRORS = 2, REPORTED = 3, EXEMPT = 4, LOCAL = 5;
@@ -108,10 +104,8 @@ public class RateLimitFilter implements Filter {
             throw new ConfigException(component + ": " + e.getMessage(), e);
         }
         rules = config.rules();
-        context = filterConfig.getServletContext();
-        filterName = filterConfig.getFilterName();
         List<CidrRange> proxies = config.trustedProxies() != null ? config.trustedProxies()
-                : TrustedProxies.forContext(context);
+                : TrustedProxies.forContext(filterConfig.getServletContext());
         runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redis(), config, "allowed", "limited", "errors", "local",
                 "listener.errors");
         runtime.metrics().declarePerRule(rules.stream().map(Rule::name).toList(), "allowed", "limited", "errors", "rejected",
@@ -129,7 +123,9 @@ public class RateLimitFilter implements Filter {
         }
         counterNames = names;
         servletRules = rules.stream().anyMatch(r -> r.servletName() != null);
-        RequestBatch.register(context, member);
+        // The check consumes quota, so it never plans ahead for another filter (null); when it
+        // reads, the batch adds the later filters' lookups and deferred plans to its pipeline.
+        member = runtime.joinBatch(request -> null);
     }
 
     /** The effective configuration (including annotation rules); null before {@code init}. */
@@ -336,10 +332,7 @@ public class RateLimitFilter implements Filter {
     }
 
     private List<Rule> matching(HttpServletRequest request) {
-        String path = request.getServletPath();
-        if (request.getPathInfo() != null) {
-            path = path + request.getPathInfo();
-        }
+        String path = RequestPaths.applicationPath(request); // the same path every filter's patterns match
         String servlet = null;
         HttpServletMapping mapping = servletRules ? request.getHttpServletMapping() : null;
         if (mapping != null) {
@@ -359,39 +352,9 @@ public class RateLimitFilter implements Filter {
         return out == null ? List.of() : out;
     }
 
-    /**
-     * This filter as the request batch sees it. Its check consumes quota, so it never plans ahead
-     * for another filter ({@link #planFor} is null); when it reads, the batch adds the later
-     * filters' lookups and deferred plans to its pipeline.
-     */
-    private final class Member implements RequestBatch.Member {
-        @Override
-        public String filterName() {
-            return filterName;
-        }
-
-        @Override
-        public SharedRedisClient redis() {
-            return runtime.redis();
-        }
-
-        @Override
-        public boolean batching() {
-            return runtime.chainBatching();
-        }
-
-        @Override
-        public ReadPlan<?> planFor(HttpServletRequest request) {
-            return null;
-        }
-    }
-
     @Override
     public void destroy() {
-        if (context != null) {
-            RequestBatch.unregister(context, member);
-        }
-        if (runtime != null) {
+        if (runtime != null) { // also leaves the request batch
             runtime.close();
         }
     }

@@ -1,7 +1,7 @@
 package io.github.redisfilters.ratelimit;
 
 import io.github.redisfilters.config.CidrRange;
-import io.github.redisfilters.web.ClientAddressResolver;
+import io.github.redisfilters.internal.web.ClientAddressResolver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.net.InetAddress;

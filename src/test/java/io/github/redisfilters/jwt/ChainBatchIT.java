@@ -10,7 +10,7 @@ import io.github.redisfilters.client.Replies;
 import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.client.WritePlan;
-import io.github.redisfilters.runtime.FilterRuntime;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisFixture;

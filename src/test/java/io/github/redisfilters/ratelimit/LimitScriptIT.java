@@ -2,8 +2,8 @@ package io.github.redisfilters.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.MutableClock;
+import io.github.redisfilters.testing.RedisFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

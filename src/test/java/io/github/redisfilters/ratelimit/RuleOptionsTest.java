@@ -122,6 +122,33 @@ class RuleOptionsTest {
         assertThatThrownBy(() -> RateLimitConfig.builder().localMaxKeys(0)).hasMessageContaining("localMaxKeys 0 must be from 1");
     }
 
+    /** A listener the init-param names. */
+    public static final class NoOp implements RateLimitListener {
+        @Override
+        public void onDecision(jakarta.servlet.http.HttpServletRequest request, RateLimitDecision decision) {
+        }
+    }
+
+    @Test
+    void theFilterWideOptionsComeFromInitParamsAndBadValuesAreNamed() throws Exception {
+        RateLimitConfig c = RateLimitConfig.fromInitParams(RuleSyntaxTest.filterConfig(java.util.Map.of("rules", COMPACT,
+                "failureMode", "local", "localMaxKeys", "500", "listener", NoOp.class.getName())));
+        assertThat(c.failureMode()).isEqualTo(RateLimitConfig.FailureMode.LOCAL);
+        assertThat(c.localMaxKeys()).isEqualTo(500);
+        assertThat(c.listener()).isInstanceOf(NoOp.class);
+        assertThat(c.trustedProxies()).as("no init-param, no context-param").isEmpty();
+        assertLoginRule(c.rules().get(0));
+        assertThat(c.toString()).contains("failureMode=local").contains("localMaxKeys=500").contains("listener=" + NoOp.class.getName());
+        assertThatThrownBy(() -> RateLimitConfig.fromInitParams(RuleSyntaxTest.filterConfig(java.util.Map.of("localMaxKeys", "0"))))
+                .hasMessageContaining("filter 'rateLimit'").hasMessageContaining("parameter 'localMaxKeys'").hasMessageContaining("'0'");
+        assertThatThrownBy(() -> RateLimitConfig.fromInitParams(RuleSyntaxTest.filterConfig(java.util.Map.of("listener",
+                "com.example.Missing")))).hasMessageContaining("parameter 'listener'").hasMessageContaining("com.example.Missing")
+                .hasMessageContaining("RateLimitListener");
+        assertThatThrownBy(() -> RateLimitConfig.fromInitParams(RuleSyntaxTest.filterConfig(java.util.Map.of("listener",
+                String.class.getName())))).as("not a listener").hasMessageContaining("parameter 'listener'");
+        assertThat(RateLimitConfig.builder().build().trustedProxies()).as("builder default: the context-param at start").isNull();
+    }
+
     @RateLimit(limit = 5, window = "15m", algorithm = Algorithm.FIXED, name = "login", methods = "POST",
             key = KeySource.HEADER, header = "X-Api-Key", failureMode = RateLimitConfig.FailureMode.LOCAL, reportOnly = true,
             exempt = {"10.0.0.0/8", "192.168.1.7"}, exemptKeys = {"partner-1", "partner-2"}, denyStatus = 403,

@@ -1,4 +1,4 @@
-package io.github.redisfilters.runtime;
+package io.github.redisfilters.internal.runtime;
 
 import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisSettings;
