@@ -27,11 +27,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class CacheExchange {
     /** Where the lookup leads. */
-    enum State { HIT, STALE, MISS, PASS }
+    enum State { HIT, STALE, REFRESH, MISS, PASS }
 
     /**
-     * @param entry for HIT/STALE the entry to serve; for MISS a stored entry the origin may validate
-     * @param stale for MISS an entry to serve if the origin fails (stale-if-error) or null
+     * @param entry for HIT/STALE/REFRESH the entry to serve; for MISS a stored entry the origin may validate
+     * @param stale for MISS an entry to serve if the origin fails (stale-if-error) or null; for
+     *              REFRESH the entry the origin may validate in the background, or null
      */
     record Found(State state, CacheEntry entry, CacheEntry stale) {
     }
@@ -53,6 +54,8 @@ final class CacheExchange {
     private boolean passing;
     /** The stale entry may replace only an unreachable origin (502, 504, an exception), not any error. */
     private boolean staleOnlyIfDisconnected;
+    /** A background refresh: the client was answered already, nothing more is sent to it. */
+    private boolean background;
     /** Redis time of the lookup this render follows, and the prefix generations it saw. */
     private long lookupMillis;
     private String generations = "";
@@ -104,8 +107,9 @@ final class CacheExchange {
         return switch (CachePolicy.reuse(entry, now, rule.mode(), facts)) {
             case FRESH -> new Found(State.HIT, entry, null);
             case STALE_ACCEPTED -> new Found(State.STALE, entry, null);
-            // one request (across servers) refreshes; the others keep getting the stale copy
-            case STALE_WHILE_REVALIDATE -> get && tryLock() ? new Found(State.MISS, validatable, entry)
+            // every request gets the stale copy at once; the one (across servers) that takes the
+            // lock then refreshes it in the background
+            case STALE_WHILE_REVALIDATE -> get && tryLock() ? new Found(State.REFRESH, entry, validatable)
                     : new Found(State.STALE, entry, null);
             case STALE_IF_ERROR -> new Found(State.MISS, validatable, entry);
             case STALE_IF_DISCONNECTED -> {
@@ -164,6 +168,22 @@ final class CacheExchange {
 
     // ----- hit
 
+    /**
+     * {@code stale-while-revalidate}: answers with the stale entry at once, then, with the client
+     * served, renders the origin into a detached response on this thread and stores the result
+     * (or refreshes the entry from a 304).
+     */
+    void refresh(CacheEntry stale, CacheEntry validatable) throws IOException {
+        hit(stale, "STALE");
+        res.flushBuffer();
+        background = true;
+        try {
+            fetch(null, validatable);
+        } catch (IOException | ServletException | RuntimeException e) {
+            release(0); // the client has its answer; the next request after the lock expires tries again
+        }
+    }
+
     /** Serves a stored entry (fresh, or stale where allowed). */
     void hit(CacheEntry entry, String label) throws IOException {
         metrics.increment(label.equals("HIT") ? "hits" : "stale");
@@ -202,7 +222,8 @@ final class CacheExchange {
     }
 
     private void fetch(CacheEntry stale, CacheEntry validatable) throws IOException, ServletException {
-        CapturingResponse capture = new CapturingResponse(res, config.maxEntrySize(), config.tagHeader());
+        CapturingResponse capture = new CapturingResponse(background ? new DetachedResponse(res) : res,
+                config.maxEntrySize(), config.tagHeader());
         capture.holdServerErrors(stale != null);
         UnconditionalRequest originRequest = new UnconditionalRequest(req, validatable);
         try {
@@ -433,6 +454,9 @@ final class CacheExchange {
      * status header, then 304 / 206 for one satisfiable byte range / HEAD / body.
      */
     private void serve(CacheEntry e, String label, long now) throws IOException {
+        if (background) {
+            return;
+        }
         boolean notModified = e.status() == 200 && CachePolicy.notModified(e, RequestHeaders.list(req.getHeaders("If-None-Match")),
                 req.getHeader("If-Modified-Since"));
         byte[] body = e.body();

@@ -23,14 +23,21 @@ final class Invalidator {
         this.rules = rules;
     }
 
-    /** URL keys and path prefixes to invalidate after {@code req} was answered by {@code res}, or null for none. */
-    Targets targets(HttpServletRequest req, HttpServletResponse res, String appPath) {
+    /**
+     * URL keys and path prefixes to invalidate after {@code req} was answered by {@code res}, or
+     * null for none. The request's own URL counts only when a cache rule covers it
+     * ({@code ownUrlCached}): nothing can be stored for other URLs, and an invalidation marker
+     * for every unsafe request to any URL would only fill Redis.
+     */
+    Targets targets(HttpServletRequest req, HttpServletResponse res, String appPath, boolean ownUrlCached) {
         int status = res.getStatus();
         if (status < 200 || status >= 400) {
             return null; // §4.4: only non-error responses invalidate
         }
         Set<String> urls = new LinkedHashSet<>();
-        urls.add(keys.urlKey(req.getRequestURI(), req.getContextPath(), req.getQueryString()));
+        if (ownUrlCached) {
+            urls.add(keys.urlKey(req.getRequestURI(), req.getContextPath(), req.getQueryString()));
+        }
         for (String header : List.of("Location", "Content-Location")) {
             String target = sameOriginPath(req, res.getHeader(header));
             if (target != null) {

@@ -114,8 +114,9 @@ public class ResponseCacheFilter implements Filter {
     /**
      * The request's way through the cache, as Varnish names the states: <b>receive</b> (is it a
      * request the cache handles at all?), <b>lookup</b> (one round trip: entry, miss lock,
-     * hit-for-pass), then <b>hit</b> (serve the entry), <b>miss</b> (render once, store) or
-     * <b>pass</b> (render, no lock), and <b>deliver</b> (in {@link CacheExchange}).
+     * hit-for-pass), then <b>hit</b> (serve the entry; stale-while-revalidate: serve it, then
+     * refresh), <b>miss</b> (render once, store) or <b>pass</b> (render, no lock), and
+     * <b>deliver</b> (in {@link CacheExchange}).
      */
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
@@ -160,6 +161,7 @@ public class ResponseCacheFilter implements Filter {
             switch (found.state()) {
                 case HIT -> exchange.hit(found.entry(), "HIT");
                 case STALE -> exchange.hit(found.entry(), "STALE");
+                case REFRESH -> exchange.refresh(found.entry(), found.stale());
                 case MISS -> exchange.miss(found.entry(), found.stale());
                 case PASS -> exchange.pass();
             }
@@ -256,7 +258,8 @@ public class ResponseCacheFilter implements Filter {
     }
 
     private void invalidate(HttpServletRequest req, HttpServletResponse res, RequestBatch.Scope batch) {
-        Invalidator.Targets t = invalidator.targets(req, res, appPath(req));
+        ResponseCacheConfig.Rule rule = ruleFor(req);
+        Invalidator.Targets t = invalidator.targets(req, res, appPath(req), rule != null && rule != ServletAnnotations.NO_CACHE);
         CacheStore.Invalidation plan = t == null ? null : store.invalidation(t.urls(), t.prefixes());
         if (plan == null) {
             return;

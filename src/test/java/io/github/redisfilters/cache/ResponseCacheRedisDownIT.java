@@ -7,6 +7,7 @@ import io.github.redisfilters.client.CircuitBreaker;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
@@ -23,10 +24,13 @@ class ResponseCacheRedisDownIT {
     @Parameter
     ContainerKind kind;
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+
     @Test
     void failOpenServesEveryRequestFromTheOriginThenRecovers() {
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer app = kind.start(ctx -> {
+        RedisProcess redis = REDIS.process(); // killed below; the fixture starts it again before the next test
+        try (ServletContainer app = kind.start(ctx -> {
                  ctx.setInitParameter("redisUrl", redis.url());
                  ctx.setInitParameter("redisRetryInterval", "200ms");
                  CacheTestApp.install(ctx, ResponseCacheConfig.builder()
@@ -56,8 +60,8 @@ class ResponseCacheRedisDownIT {
 
     @Test
     void failClosedAnswers503() {
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer app = kind.start(ctx -> {
+        RedisProcess redis = REDIS.process(); // killed below; the fixture starts it again before the next test
+        try (ServletContainer app = kind.start(ctx -> {
                  ctx.setInitParameter("redisUrl", redis.url());
                  CacheTestApp.install(ctx, ResponseCacheConfig.builder()
                          .rules(ResponseCacheConfig.Rule.ttl("/ttl/**", Duration.ofSeconds(60)))

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -22,24 +22,24 @@ import org.junit.jupiter.api.Test;
 
 /** A Jetty and a Tomcat server sharing one Redis: the deployment the cache is for. */
 class ResponseCacheTwoServersIT {
-    static RedisProcess redis;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static ServletContainer jetty;
     static ServletContainer tomcat;
 
     @BeforeAll
     static void start() {
-        redis = RedisProcess.start();
         ResponseCacheConfig config = ResponseCacheConfig.builder()
                 .rules(ResponseCacheConfig.Rule.ttl("/ttl/**", Duration.ofSeconds(60)))
                 .lockTimeout(Duration.ofSeconds(10))
                 .coalesceWait(Duration.ofSeconds(8))
                 .build();
         jetty = ContainerKind.JETTY.start(ctx -> {
-            ctx.setInitParameter("redisUrl", redis.url());
+            ctx.setInitParameter("redisUrl", REDIS.process().url());
             CacheTestApp.install(ctx, config);
         });
         tomcat = ContainerKind.TOMCAT.start(ctx -> {
-            ctx.setInitParameter("redisUrl", redis.url());
+            ctx.setInitParameter("redisUrl", REDIS.process().url());
             CacheTestApp.install(ctx, config);
         });
     }
@@ -48,12 +48,10 @@ class ResponseCacheTwoServersIT {
     static void stop() {
         jetty.close();
         tomcat.close();
-        redis.close();
     }
 
     @BeforeEach
     void clean() {
-        redis.flushAll();
         CacheTestApp.reset();
     }
 
@@ -70,7 +68,7 @@ class ResponseCacheTwoServersIT {
     @Test
     void aServerThatLastSawNoVaryStillFindsTheRightVariantStoredByAnother() {
         Http.get(jetty.uri("/ttl/mixed")); // jetty learns: this URL does not vary
-        try (var j = redis.admin()) {
+        try (var j = REDIS.process().admin()) {
             // a miss answers first and stores right after; wait for the store before purging
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> !j.exists("rsf:cache:{/ttl/mixed}#lock"));

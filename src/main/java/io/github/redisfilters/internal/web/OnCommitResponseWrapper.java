@@ -35,6 +35,23 @@ public abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper
     /** Runs once, before the response is committed by any path this wrapper sees. */
     protected abstract void onResponseCommit();
 
+    /**
+     * How many body bytes may be written before the response could commit on its own: the
+     * buffer size. A subclass that holds the body itself (the cache's capture) says how much it
+     * holds.
+     */
+    protected long commitThreshold() {
+        return getBufferSize();
+    }
+
+    /**
+     * Whether reaching the declared content length counts as a commit (true). A subclass that
+     * holds complete responses on purpose returns false.
+     */
+    protected boolean commitsAtContentLength() {
+        return true;
+    }
+
     /** True once the hook has run (or was disabled). */
     public final boolean hookFired() {
         return fired || disabled;
@@ -166,12 +183,11 @@ public abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper
             return;
         }
         long after = written + bytes;
-        if (contentLength >= 0 && after >= contentLength) {
+        if (contentLength >= 0 && after >= contentLength && commitsAtContentLength()) {
             fireHook();
             return;
         }
-        int buffer = getBufferSize();
-        if (bytes > 0 && after >= buffer) {
+        if (bytes > 0 && after >= commitThreshold()) {
             fireHook();
         }
     }

@@ -192,4 +192,30 @@ class OnCommitResponseWrapperTest {
         assertThat(events).containsExactly("delegate.flushBuffer");
         assertThat(wrapper.hookFired()).isTrue();
     }
+
+    @Test
+    void aHoldingSubclassMovesTheThresholdAndIgnoresTheContentLength() throws IOException {
+        OnCommitResponseWrapper holding = new OnCommitResponseWrapper(delegate) {
+            @Override
+            protected void onResponseCommit() {
+                events.add("hook");
+            }
+
+            @Override
+            protected long commitThreshold() {
+                return 1000;
+            }
+
+            @Override
+            protected boolean commitsAtContentLength() {
+                return false;
+            }
+        };
+        holding.setContentLength(500);
+        ServletOutputStream out = holding.getOutputStream();
+        out.write(new byte[500]);
+        assertThat(events).as("content length reached, buffer size passed: still held").isEmpty();
+        out.write(new byte[500]);
+        assertThat(events).containsExactly("hook");
+    }
 }
