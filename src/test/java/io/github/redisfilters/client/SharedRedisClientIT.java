@@ -50,7 +50,11 @@ class SharedRedisClientIT {
 
     @Test
     void breakerOpensOnAStoppedRedisShortCircuitsAndClosesWhenItReturns() {
-        SharedRedisClient c = client();
+        // a retry interval the 1000 refused calls fit in even on a loaded machine (with 100 ms a
+        // probe could be let through in the middle of them)
+        SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().url(REDIS.process().url())
+                .socketTimeout(Duration.ofMillis(300)).connectTimeout(Duration.ofMillis(300))
+                .retryInterval(Duration.ofSeconds(3)).build());
         try {
             assertThat(c.ping().up()).isTrue();
             REDIS.process().stop();
@@ -68,7 +72,7 @@ class SharedRedisClientIT {
             assertThat(c.ping().up()).isFalse();
 
             REDIS.process().launch();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                     .until(() -> c.ping().up());
             assertThat(c.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
             assertThat((String) c.call(j -> j.set("k", "v"))).isEqualTo("OK");
