@@ -1,8 +1,9 @@
 package io.github.redisfilters.cache;
 
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.internal.web.ProblemResponse;
+import io.github.redisfilters.internal.web.SessionSignals;
 import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.web.ProblemResponse;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -434,6 +435,10 @@ final class CacheExchange {
     }
 
     private boolean sessionStarted() {
+        Boolean signalled = SessionSignals.startedHere(req); // our session filter: no load from Redis
+        if (signalled != null) {
+            return signalled;
+        }
         try {
             HttpSession s = req.getSession(false);
             return s != null && s.isNew();

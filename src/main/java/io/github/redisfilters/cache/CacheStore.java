@@ -335,8 +335,17 @@ final class CacheStore {
      * @return base keys deleted
      */
     long invalidate(Collection<String> urlKeys, Collection<String> pathPrefixes) {
+        Invalidation plan = invalidation(urlKeys, pathPrefixes);
+        return plan == null ? 0 : redis.send(plan);
+    }
+
+    /**
+     * The invalidation of these URL keys and path prefixes as a write plan (its decision: base keys
+     * deleted), to send alone or with another filter's write; null when there is nothing to do.
+     */
+    Invalidation invalidation(Collection<String> urlKeys, Collection<String> pathPrefixes) {
         if (urlKeys.isEmpty() && pathPrefixes.isEmpty()) {
-            return 0;
+            return null;
         }
         Set<String> bases = new LinkedHashSet<>();
         for (String u : urlKeys) {
@@ -346,7 +355,7 @@ final class CacheStore {
         for (String p : pathPrefixes) {
             gens.add(keys.generationOfPrefix(p));
         }
-        return redis.send(new Invalidation(bases, gens));
+        return new Invalidation(bases, gens);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.github.redisfilters.cache;
 
-import io.github.redisfilters.web.OnCommitResponseWrapper;
+import io.github.redisfilters.internal.web.OnCommitResponseWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * once the body outgrows {@code maxBody}: never buffered beyond that size). It detects no commit
  * path itself except the ones only it knows (a body over the limit, {@code sendError} /
  * {@code sendRedirect} that must reach the container, a write listener); flushes, closes and the
- * rest are seen by {@link io.github.redisfilters.web.OnCommitResponseWrapper} above it. Content
+ * rest are seen by {@link io.github.redisfilters.internal.web.OnCommitResponseWrapper} above it. Content
  * type, character encoding and locale live on the real response.
  */
 final class HeldResponse extends HttpServletResponseWrapper {

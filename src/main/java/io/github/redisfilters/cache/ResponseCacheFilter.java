@@ -5,8 +5,8 @@ import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
 import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.web.FilterRuntime;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -130,7 +130,7 @@ public class ResponseCacheFilter implements Filter {
             Received received = receive(req);
             switch (received.kind()) {
                 case UNSAFE -> {
-                    InvalidatingResponse wrapped = new InvalidatingResponse(res, () -> invalidate(req, res));
+                    InvalidatingResponse wrapped = new InvalidatingResponse(res, () -> invalidate(req, res, batch));
                     chain.doFilter(req, wrapped);
                     invalidateAfter(req, wrapped);
                     return;
@@ -257,18 +257,27 @@ public class ResponseCacheFilter implements Filter {
         wrapped.finish();
     }
 
-    private void invalidate(HttpServletRequest req, HttpServletResponse res) {
+    private void invalidate(HttpServletRequest req, HttpServletResponse res, RequestBatch.Scope batch) {
         ResponseCacheConfig.Rule rule = ruleFor(req);
         Invalidator.Targets t = invalidator.targets(req, res, appPath(req), rule != null && rule != ServletAnnotations.NO_CACHE);
-        if (t == null || (t.urls().isEmpty() && t.prefixes().isEmpty())) {
+        CacheStore.Invalidation plan = t == null ? null : store.invalidation(t.urls(), t.prefixes());
+        if (plan == null) {
+            return;
+        }
+        // with the session filter in front, it rides on the session's save at commit (one round trip)
+        if (batch.deferWrite(plan, this::invalidated)) {
             return;
         }
         try {
-            metrics.add("invalidated", store.invalidate(t.urls(), t.prefixes()));
-            metrics.increment("invalidations");
+            invalidated(store.redis().send(plan));
         } catch (RedisUnavailableException e) {
             metrics.increment("errors");
         }
+    }
+
+    private void invalidated(long deleted) {
+        metrics.add("invalidated", deleted);
+        metrics.increment("invalidations");
     }
 
     // ----- shared with CacheExchange

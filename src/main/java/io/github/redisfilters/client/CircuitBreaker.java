@@ -1,5 +1,6 @@
 package io.github.redisfilters.client;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,8 +15,12 @@ import org.slf4j.LoggerFactory;
  * are refused at once; after {@code retryInterval} one caller is let through as a probe
  * (HALF_OPEN). The probe's success closes the breaker, its failure re-opens it for another
  * interval. Only the probe's success closes it: a call let through before the breaker opened
- * that completes afterwards does not. Exactly one WARN is logged when an outage starts and one
- * INFO when it ends.
+ * that completes afterwards does not.
+ *
+ * <p>One event, one WARN when it starts and one INFO when it ends. An event is an outage (the
+ * breaker opens) or a failover behind one address (the client renewed its connections because
+ * the node answered {@code READONLY}, …); when one leads into the other — the breaker opens while
+ * the name still points at the demoted node — it is still one event.
  */
 public final class CircuitBreaker {
     /** Breaker state. */
@@ -40,6 +45,8 @@ public final class CircuitBreaker {
     private final AtomicLong outageStartedAt = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong openings = new AtomicLong();
+    /** A WARN was logged for the current event and its INFO was not yet. */
+    private final AtomicBoolean reported = new AtomicBoolean();
 
     CircuitBreaker(String target, int failureThreshold, long retryNanos, LongSupplier nanoTime) {
         this.target = target;
@@ -78,10 +85,40 @@ public final class CircuitBreaker {
         }
         consecutiveFailures.set(0);
         State previous = state.getAndSet(State.CLOSED);
-        if (previous != State.CLOSED) {
+        if (previous != State.CLOSED && reported.compareAndSet(true, false)) {
             long ms = (nanoTime.getAsLong() - outageStartedAt.get()) / 1_000_000L;
             LOG.info("Redis at {} is reachable again after {} ms; {} calls were short-circuited meanwhile",
                     target, ms, rejected.getAndSet(0));
+        }
+    }
+
+    /**
+     * The client dropped its pooled connections because the node answered as a non-primary:
+     * logs {@code message} as the event's WARN, unless this event already has one.
+     */
+    void onConnectionsRenewed(String message) {
+        if (reported.compareAndSet(false, true)) {
+            outageStartedAt.set(nanoTime.getAsLong());
+            LOG.warn(message);
+        } else {
+            LOG.debug(message);
+        }
+    }
+
+    /** Whether an event's WARN was logged and its INFO not yet (one volatile read). */
+    boolean eventReported() {
+        return reported.get();
+    }
+
+    /**
+     * A call succeeded after the client reconnected to a primary, with the breaker closed: the
+     * failover event is over (an open breaker reports the end itself when its probe succeeds).
+     */
+    void onPrimaryAgain() {
+        if (state.get() == State.CLOSED && reported.compareAndSet(true, false)) {
+            long ms = (nanoTime.getAsLong() - outageStartedAt.get()) / 1_000_000L;
+            LOG.info("Redis at {} answers as a primary again after {} ms (new connections reached the promoted node)",
+                    target, ms);
         }
     }
 
@@ -96,8 +133,12 @@ public final class CircuitBreaker {
                 && state.compareAndSet(State.CLOSED, State.OPEN)) {
             long now = nanoTime.getAsLong();
             nextProbeAt.set(now + retryNanos);
-            outageStartedAt.set(now);
             openings.incrementAndGet();
+            if (!reported.compareAndSet(false, true)) {
+                LOG.debug("Redis at {} is unavailable during a reported event: {}", target, describe(cause));
+                return;
+            }
+            outageStartedAt.set(now);
             LOG.warn("Redis at {} is unavailable ({}); filters apply their failureMode and Redis is probed every {} ms"
                     + " until it answers", target, describe(cause), retryNanos / 1_000_000L);
         }

@@ -1,5 +1,6 @@
 package io.github.redisfilters.client;
 
+import io.github.redisfilters.internal.web.RequestPaths;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletMapping;
@@ -73,13 +74,7 @@ final class FilterMapping {
         if (everything) {
             return true;
         }
-        String path = request.getServletPath();
-        if (request.getPathInfo() != null) {
-            path = path + request.getPathInfo();
-        }
-        if (path.isEmpty()) {
-            path = "/";
-        }
+        String path = RequestPaths.applicationPath(request);
         for (int i = 0; i < exact.size(); i++) {
             if (exact.get(i).equals(path)) {
                 return true;

@@ -24,7 +24,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * on its requests: at most once a minute one of them reads {@code INFO} (and {@code CONFIG GET save})
  * from the primary (every primary on Cluster). One WARN is logged when the Redis persists nothing
  * (no RDB save points and AOF off), and one for every restart or failover seen (its
- * {@code run_id} changed); {@link #warning()} keeps the latest for the status servlet and JMX.
+ * {@code run_id} changed) — except a failover to a replica that carries on the replication history
+ * of the primary seen before (its {@code master_replid2} is that primary's replication id); {@link #warning()} keeps the latest for the status servlet and JMX.
  * When {@code CONFIG} is refused (managed services often rename it), persistence counts as
  * unknown and only restarts are reported.
  */
@@ -36,7 +37,7 @@ public final class PersistenceWatch {
     private final SharedRedisClient client;
     private final LongSupplier nanoTime;
     private final AtomicLong nextCheck = new AtomicLong(NOT_YET);
-    private final Map<String, String> runIds = new ConcurrentHashMap<>();
+    private final Map<String, Facts> seen = new ConcurrentHashMap<>();
     private volatile boolean watched;
     private volatile String persistsNothing;
     private volatile String restarted;
@@ -103,8 +104,15 @@ public final class PersistenceWatch {
             LOG.warn("{}; turn on AOF (appendonly yes) or RDB snapshots (save …) on that Redis", persistsNothing);
         }
         String key = f.node == null ? "" : f.node;
-        String before = f.runId == null ? null : runIds.put(key, f.runId);
-        if (before != null && !before.equals(f.runId)) {
+        Facts before = f.runId == null ? null : seen.put(key, f);
+        if (before != null && before.runId != null && !before.runId.equals(f.runId)) {
+            if (f.replId2 != null && f.replId2.equals(before.replId)) {
+                // a replica promoted in a failover (Sentinel, Cluster, a managed service behind one
+                // name): it carries on the replication history of the primary seen before, so the
+                // revocations are still there; the failover itself is reported by the client
+                LOG.debug("Redis at {} failed over to a replica of the primary seen before (replication id carried on)", where);
+                return;
+            }
             restarted = "Redis at " + where + " restarted or failed over (run_id changed)"
                     + (f.persistsNothing ? ": every JWT revocation made before was lost"
                             : ": JWT revocations made since its last save may have been lost");
@@ -112,8 +120,12 @@ public final class PersistenceWatch {
         }
     }
 
-    /** What one primary says about itself. */
-    record Facts(String node, String runId, boolean persistsNothing) {
+    /**
+     * What one primary says about itself: its run id, its replication ids ({@code master_replid},
+     * and {@code master_replid2}: the id of the primary it took over from when it was promoted) and
+     * whether it persists nothing.
+     */
+    record Facts(String node, String runId, String replId, String replId2, boolean persistsNothing) {
     }
 
     private static List<Facts> read(UnifiedJedis j) {
@@ -153,7 +165,9 @@ public final class PersistenceWatch {
         } catch (JedisDataException e) {
             save = null; // CONFIG refused or renamed: unknown, so no claim either way
         }
-        return new Facts(node, field(info, "run_id"), !aof && save != null && save.isBlank());
+        String replId2 = field(info, "master_replid2");
+        return new Facts(node, field(info, "run_id"), field(info, "master_replid"),
+                replId2 == null || replId2.chars().allMatch(c -> c == '0') ? null : replId2, !aof && save != null && save.isBlank());
     }
 
     /** A field of an {@code INFO} reply, or null. */

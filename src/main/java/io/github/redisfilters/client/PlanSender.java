@@ -23,6 +23,17 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * nothing for it, so nothing runs twice. An error meaning the node cannot serve at all
  * ({@code READONLY}, {@code LOADING}, …) or a broken connection fails the whole batch, so that
  * {@link SharedRedisClient#call} applies its breaker and reconnect rules once.
+ *
+ * <p>What is retried after a failover behind one address: a batch with a {@code READONLY},
+ * {@code LOADING} or {@code MASTERDOWN} reply is sent again as a whole, once, by
+ * {@link SharedRedisClient#call} after it renewed the standalone pool, and the plans decide from
+ * the second replies only. That is safe because the whole pipeline went over one connection to
+ * that one node: a replica ran none of its writes (every write answered {@code READONLY}) and a
+ * loading node ran nothing, so only reads run twice. A batch whose connection broke is not
+ * re-sent (some of its writes may have run); the pool is renewed all the same. On Cluster, where
+ * each node has its own pipeline, a node whose connection broke fails only the plans with
+ * commands on it: another filter's write to a failing-over node does not fail a session save on a
+ * healthy one.
  */
 final class PlanSender {
     private static final long TRYAGAIN_FIRST_PAUSE_MILLIS = 2;
@@ -100,8 +111,8 @@ final class PlanSender {
     private static void pipelined(UnifiedJedis j, List<Command> commands, Object[] replies, ExecutorService clusterExecutor,
             long deadlineNanos) {
         List<Response<?>> responses = new ArrayList<>(commands.size());
-        AbstractPipeline p = j instanceof RedisClusterClient cluster && clusterExecutor != null
-                ? cluster.pipelined(clusterExecutor) : j.pipelined();
+        boolean perNode = j instanceof RedisClusterClient && clusterExecutor != null;
+        AbstractPipeline p = perNode ? ((RedisClusterClient) j).pipelined(clusterExecutor) : j.pipelined();
         try (p) {
             for (Command c : commands) {
                 responses.add(append(p, c));
@@ -109,6 +120,8 @@ final class PlanSender {
             p.sync();
         }
         JedisDataException unavailable = null;
+        int lost = 0;
+        RuntimeException lastLost = null;
         for (int i = 0; i < commands.size(); i++) {
             Object reply;
             try {
@@ -126,12 +139,24 @@ final class PlanSender {
                 }
             } catch (RuntimeException e) {
                 // a reply that never arrived: the node's connection broke during the sync
-                throw new JedisConnectionException("pipeline reply missing: " + e.getMessage(), e);
+                if (!perNode) {
+                    throw new JedisConnectionException("pipeline reply missing: " + e.getMessage(), e);
+                }
+                // on Cluster only that node's commands are lost (a node failing over): their plans
+                // fail, the other nodes' plans keep their replies; the cluster client refreshes its
+                // slot map on the connection error
+                reply = new RedisUnavailableException("no reply from the node serving this key: " + e.getMessage(), e);
+                lost++;
+                lastLost = e;
             }
             replies[i] = reply;
         }
         if (unavailable != null) {
             throw unavailable;
+        }
+        if (lost == commands.size()) {
+            // no node answered: the whole batch fails, for the breaker
+            throw new JedisConnectionException("pipeline replies missing: " + lastLost.getMessage(), lastLost);
         }
     }
 

@@ -9,6 +9,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -16,6 +17,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /** Builds the Jedis client for a {@link RedisSettings}, with the non-deprecated Jedis 7/8 builders. */
 final class RedisClientFactory {
@@ -81,12 +83,24 @@ final class RedisClientFactory {
                         .maxAttempts(3)
                         .maxTotalRetriesDuration(s.socketTimeout().multipliedBy(2))
                         .build();
-            default:
+            default: {
+                // One host name that a managed service may move to another node on failover: the
+                // pool's connections can be renewed and only connect to a primary (see
+                // PrimaryConnectionFactory). Validating on borrow and return is a field compare.
+                DefaultJedisClientConfig clientConfig = cfg.build();
+                HostAndPort address = new HostAndPort(s.host(), s.port());
+                PrimaryConnectionFactory connections = new PrimaryConnectionFactory(
+                        new ConnectionFactory(address, clientConfig), s.describeTarget());
+                pool.setTestOnBorrow(true);
+                pool.setTestOnReturn(true);
+                PooledConnectionProvider provider = new PooledConnectionProvider(connections, pool);
+                connections.attach(provider.getPool());
                 return RedisClient.builder()
-                        .hostAndPort(s.host(), s.port())
-                        .clientConfig(cfg.build())
-                        .poolConfig(pool)
+                        .hostAndPort(address)
+                        .clientConfig(clientConfig)
+                        .connectionProvider(provider)
                         .build();
+            }
         }
     }
 

@@ -2,8 +2,8 @@ package io.github.redisfilters.client;
 
 import io.github.redisfilters.config.ConfigException;
 import io.github.redisfilters.config.Durations;
-import io.github.redisfilters.config.InitParams;
 import io.github.redisfilters.config.InitParams.Form;
+import io.github.redisfilters.config.InitParams;
 import jakarta.servlet.ServletContext;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -31,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * the member that opened the batch sends their {@linkplain ReadPlan#undo undo} writes as it
  * leaves. Only the initial {@code REQUEST} dispatch batches; members on different Redis clients
  * never share a pipeline.
+ *
+ * <p>Writes share a round trip too: a member that writes when the response commits (the session
+ * filter saves there) {@linkplain Scope#writesAtCommit says so} as it enters; a member behind it
+ * that has a write of its own due by then (the cache's invalidation after an unsafe request)
+ * {@linkplain Scope#deferWrite defers} it, and it travels in the pipeline of the earlier member's
+ * {@linkplain Scope#write write}. Because the earlier member's response wrapper is outside the
+ * later member's, its commit comes after the later member's, and before the client sees the
+ * response. Writes nobody sent go out when the member that opened the batch leaves.
  */
 public final class RequestBatch {
     /** Init-param / context-param that turns batching off ({@code false}); default on. */
@@ -45,6 +53,14 @@ public final class RequestBatch {
     private final Chain chain;
     private final List<Member> entered = new ArrayList<>(4);
     private final List<Entry> entries = new ArrayList<>(4);
+    /** Writes deferred to the commit of {@link #commitWriter}; null when none. */
+    private List<Deferred<?>> pendingWrites;
+    /** The entered member that writes when the response commits, or null. */
+    private Member commitWriter;
+    /** The commit writer has written: a write deferred now would wait for the end of the request. */
+    private boolean committed;
+    /** The member that opened the batch has left: nothing deferred now would be sent. */
+    private boolean finished;
 
     private RequestBatch(HttpServletRequest request, Chain chain) {
         this.request = request;
@@ -147,6 +163,40 @@ public final class RequestBatch {
         }
 
         /**
+         * Declares that this member {@linkplain #write writes} when the response commits, every
+         * time (with no plans of its own when it has nothing to write), so that members behind it
+         * may {@linkplain #deferWrite defer} their writes to that round trip.
+         */
+        public void writesAtCommit() {
+            if (batch.chain != null && batch.commitWriter == null) {
+                batch.commitWriter = member;
+            }
+        }
+
+        /**
+         * Lets {@code plan} travel with the write of an earlier member that {@linkplain
+         * #writesAtCommit writes at commit}, before the response reaches the client. Returns false
+         * when there is no such member on this request (or it uses another Redis client, or has
+         * written already): then send the plan yourself.
+         *
+         * @param onReply gets the plan's decision once it was sent, unless Redis failed it (the
+         *                circuit breaker counts and logs that)
+         */
+        public <T> boolean deferWrite(WritePlan<T> plan, java.util.function.Consumer<? super T> onReply) {
+            return batch.deferWrite(member, plan, onReply);
+        }
+
+        /**
+         * Sends {@code plans} together with the writes deferred to this member's commit, as one
+         * pipelined round trip (sends them alone when this request does not batch).
+         *
+         * @throws RedisUnavailableException when Redis cannot be reached at all
+         */
+        public Results write(List<? extends Plan<?>> plans) {
+            return batch.write(member, plans);
+        }
+
+        /**
          * For a plan this member {@linkplain #defer deferred}: the results of the pipeline that
          * carried it (read the decision with {@code results.get(plan)}), marking it used; or null
          * when nobody has sent it yet, in which case it is withdrawn (nobody will).
@@ -178,6 +228,61 @@ public final class RequestBatch {
             return;
         }
         entries.add(new Entry(member, plan, record(plan)));
+    }
+
+    private <T> boolean deferWrite(Member member, WritePlan<T> plan, java.util.function.Consumer<? super T> onReply) {
+        if (chain == null || commitWriter == null || committed || finished || commitWriter == member
+                || commitWriter.redis() != member.redis()) {
+            return false;
+        }
+        if (pendingWrites == null) {
+            pendingWrites = new ArrayList<>(2);
+        }
+        pendingWrites.add(new Deferred<>(plan, onReply));
+        return true;
+    }
+
+    /** A write deferred to the commit writer's round trip, and who wants its decision. */
+    private record Deferred<T>(WritePlan<T> plan, java.util.function.Consumer<? super T> onReply) {
+        void report(Results results) {
+            T decision;
+            try {
+                decision = results.get(plan);
+            } catch (RuntimeException e) {
+                return; // the breaker reports outages
+            }
+            try {
+                onReply.accept(decision);
+            } catch (RuntimeException e) {
+                LOG.debug("a deferred write's reply handler failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static void report(List<Deferred<?>> deferred, Results results) {
+        for (Deferred<?> d : deferred) {
+            d.report(results);
+        }
+    }
+
+    private Results write(Member member, List<? extends Plan<?>> plans) {
+        SharedRedisClient redis = member.redis();
+        if (member == commitWriter) {
+            committed = true;
+        }
+        if (pendingWrites == null || member != commitWriter) {
+            return plans.isEmpty() ? null : redis.send(plans);
+        }
+        List<Deferred<?>> deferred = pendingWrites;
+        pendingWrites = null;
+        List<Plan<?>> all = new ArrayList<>(plans.size() + deferred.size());
+        all.addAll(plans);
+        for (Deferred<?> d : deferred) {
+            all.add(d.plan());
+        }
+        Results results = redis.send(all);
+        report(deferred, results);
+        return results;
     }
 
     private Results takeSent(ReadPlan<?> plan) {
@@ -275,28 +380,50 @@ public final class RequestBatch {
         return false;
     }
 
-    /** Sends the undo writes of plans sent early whose members were never reached. */
+    /**
+     * Sends the undo writes of plans sent early whose members were never reached, and the writes
+     * deferred to a commit that never came (the request failed before).
+     */
     private void finish() {
         if (chain == null) {
             return;
         }
+        finished = true;
         request.removeAttribute(REQUEST_ATTRIBUTE);
-        List<Plan<?>> undo = null;
-        SharedRedisClient redis = null;
+        java.util.Map<SharedRedisClient, List<Plan<?>>> writes = null;
+        List<Deferred<?>> deferred = pendingWrites;
+        pendingWrites = null;
+        if (deferred != null) {
+            writes = new java.util.IdentityHashMap<>(2);
+            List<Plan<?>> plans = new ArrayList<>(deferred.size());
+            for (Deferred<?> d : deferred) {
+                plans.add(d.plan());
+            }
+            writes.put(commitWriter.redis(), plans);
+        }
         for (Entry e : entries) {
             if (!e.used && e.results != null && e.results.succeeded(e.plan)) {
                 WritePlan<?> w = undo(e);
                 if (w != null) {
-                    if (undo == null) {
-                        undo = new ArrayList<>(2);
+                    if (writes == null) {
+                        writes = new java.util.IdentityHashMap<>(2);
                     }
-                    undo.add(w);
-                    redis = e.member.redis();
+                    writes.computeIfAbsent(e.member.redis(), k -> new ArrayList<>(2)).add(w);
                 }
             }
         }
-        if (undo != null) {
-            redis.send(undo); // failures are the breaker's to report; locks also expire by themselves
+        if (writes != null) {
+            writes.forEach((redis, plans) -> {
+                try {
+                    Results results = redis.send(plans);
+                    if (deferred != null && redis == commitWriter.redis()) {
+                        report(deferred, results);
+                    }
+                } catch (RuntimeException e) {
+                    // the breaker reports outages; locks expire by themselves
+                    LOG.debug("writes left at the end of the request were not sent: {}", e.toString());
+                }
+            });
         }
     }
 

@@ -13,6 +13,7 @@ import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -49,6 +50,8 @@ public final class SharedRedisClient {
     private final boolean owned;
     private final Function<RedisSettings, UnifiedJedis> factory;
     private volatile UnifiedJedis jedis;
+    /** The renewable pool of a standalone client built here; null for Sentinel, Cluster and supplied clients. */
+    private volatile PrimaryConnectionFactory renewal;
     private volatile boolean closed;
     private volatile java.util.concurrent.ExecutorService clusterExecutor;
 
@@ -124,6 +127,15 @@ public final class SharedRedisClient {
      * and each is the whole of its operation: a script call (its {@code EVALSHA} or {@code EVAL}
      * fallback ran nothing when it answers) or an {@code MGET}.
      *
+     * <p>A managed Redis that failed over behind one host name leaves the pooled connections on
+     * the demoted node, which answers {@code READONLY}. On {@code READONLY}, {@code LOADING} or
+     * {@code MASTERDOWN} a standalone client renews its pool (connections made before are closed,
+     * new ones look the name up again and connect only to a primary) and runs {@code op} once
+     * more: such a reply means the node ran nothing of that command, and a replica writes
+     * nothing, so the same re-run rule as for {@code TRYAGAIN} makes it safe. A broken or refused
+     * connection renews the pool too but is not retried (a write may have run before it broke); a
+     * timeout does not renew it (a slow Redis is not a moved one).
+     *
      * @throws RedisUnavailableException when the breaker is open, Redis cannot be reached, a
      *                                   command times out or Redis answers with an error
      */
@@ -142,13 +154,25 @@ public final class SharedRedisClient {
             throw new RedisUnavailableException("cannot create the Redis client: " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + settings.socketTimeout().toNanos();
+        boolean renewed = false;
         for (long pauseMillis = TRYAGAIN_FIRST_PAUSE_MILLIS; ; pauseMillis = Math.min(2 * pauseMillis, TRYAGAIN_MAX_PAUSE_MILLIS)) {
             try {
                 T result = op.apply(j);
                 breaker.onSuccess();
+                PrimaryConnectionFactory r = renewal;
+                if (r != null && breaker.eventReported() && r.primaryConnectedSinceRenewal()) {
+                    breaker.onPrimaryAgain();
+                }
                 return result;
             } catch (JedisDataException e) {
                 if (isUnavailability(e)) {
+                    if (!renewed && isRoleChange(e) && renew(e)) {
+                        // The node refused the command without running it (a replica writes
+                        // nothing, a loading node runs nothing): op runs once more, on a
+                        // connection of the renewed pool.
+                        renewed = true;
+                        continue;
+                    }
                     breaker.onFailure(e);
                 } else {
                     breaker.onSuccess(); // Redis answered; the command itself was wrong, or must wait
@@ -161,10 +185,79 @@ public final class SharedRedisClient {
                 breaker.onFailure(e);
                 throw e;
             } catch (RuntimeException e) {
+                if (e instanceof JedisConnectionException && !isTimeout(e)) {
+                    // The node may be gone for good (a failover behind one name): drop the pooled
+                    // connections so new ones look the name up again. Not retried: a write may
+                    // have run before the connection broke. A timeout says Redis (or this machine)
+                    // is slow, not that it moved: reconnecting would only add work to a slow Redis.
+                    renew(e);
+                }
                 breaker.onFailure(e);
                 throw new RedisUnavailableException("Redis call failed: " + e, e);
             }
         }
+    }
+
+    /** Whether a connection failure is a timeout (connect or read), anywhere in its causes. */
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** READONLY, LOADING, MASTERDOWN: the node answers but is not (or not yet) a usable primary. */
+    static boolean isRoleChange(JedisDataException e) {
+        String m = e.getMessage();
+        return m != null && (isReadonly(m) || m.startsWith("LOADING") || m.startsWith("MASTERDOWN"));
+    }
+
+    /**
+     * {@code READONLY}, also as Redis before 7 reports it from a script: {@code ERR Error running
+     * script … -READONLY You can't write against a read only replica.}
+     */
+    private static boolean isReadonly(String m) {
+        return m.startsWith("READONLY") || (m.startsWith("ERR") && m.contains("-READONLY "));
+    }
+
+    /**
+     * Renews the standalone client's pool (see {@link PrimaryConnectionFactory}) after {@code cause};
+     * false when this client cannot renew (Sentinel and Cluster follow failovers themselves; an
+     * application-supplied client is left alone).
+     */
+    private boolean renew(RuntimeException cause) {
+        PrimaryConnectionFactory r = renewal;
+        if (r == null) {
+            return false;
+        }
+        int closed = r.renew();
+        if (closed >= 0) {
+            String message = "Redis at " + target + " " + explain(cause) + "; dropped " + closed
+                    + " idle pooled connections (borrowed ones are closed when they come back) and reconnecting to a primary"
+                    + DnsCache.note(settings.host());
+            if (cause instanceof JedisDataException) {
+                breaker.onConnectionsRenewed(message);
+            } else {
+                LOG.debug(message); // an outage: the breaker reports it if it lasts
+            }
+        }
+        return true;
+    }
+
+    private static String explain(RuntimeException cause) {
+        String m = String.valueOf(cause.getMessage());
+        if (isReadonly(m)) {
+            return "answered READONLY: it is a replica now (failover)";
+        }
+        if (m.startsWith("LOADING")) {
+            return "answered LOADING: it is loading its data set";
+        }
+        if (m.startsWith("MASTERDOWN")) {
+            return "answered MASTERDOWN: it is a replica that lost its primary";
+        }
+        return "failed a connection (" + cause.getClass().getSimpleName() + ": " + m + ")";
     }
 
     private static boolean isTryAgain(JedisDataException e) {
@@ -217,7 +310,7 @@ public final class SharedRedisClient {
 
     static boolean isUnavailability(JedisDataException e) {
         String m = e.getMessage();
-        return m != null && (m.startsWith("READONLY") || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
+        return m != null && (isReadonly(m) || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
                 || m.startsWith("CLUSTERDOWN") || m.startsWith("BUSY")
                 || m.startsWith("NOREPLICAS"));
     }
@@ -302,6 +395,8 @@ public final class SharedRedisClient {
                         throw new IllegalStateException("client closed");
                     }
                     j = factory.apply(settings);
+                    renewal = j instanceof RedisClient rc && rc.getPool().getFactory() instanceof PrimaryConnectionFactory f
+                            ? f : null;
                     jedis = j;
                 }
             }

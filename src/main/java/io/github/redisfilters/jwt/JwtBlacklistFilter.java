@@ -3,10 +3,9 @@ package io.github.redisfilters.jwt;
 import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.client.RequestBatch;
-import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
+import io.github.redisfilters.internal.web.ProblemResponse;
 import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.web.FilterRuntime;
-import io.github.redisfilters.web.ProblemResponse;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -53,8 +52,7 @@ public class JwtBlacklistFilter implements Filter {
     private String challengePrefix;
     private ServletContext context;
     private String namedAttribute;
-    private String filterName;
-    private final Member member = new Member();
+    private RequestBatch.Member member;
 
     /** For web.xml and {@code @WebFilter}: reads {@link JwtBlacklistConfig#fromInitParams}. */
     public JwtBlacklistFilter() {
@@ -79,8 +77,7 @@ public class JwtBlacklistFilter implements Filter {
         context = filterConfig.getServletContext();
         namedAttribute = TokenBlacklist.CONTEXT_ATTRIBUTE + "." + filterConfig.getFilterName();
         context.setAttribute(namedAttribute, blacklist);
-        filterName = filterConfig.getFilterName();
-        RequestBatch.register(context, member);
+        member = runtime.joinBatch(this::planFor); // a pure read: any earlier filter of ours may send it
         synchronized (context) {
             if (context.getAttribute(TokenBlacklist.CONTEXT_ATTRIBUTE) == null) {
                 context.setAttribute(TokenBlacklist.CONTEXT_ATTRIBUTE, blacklist);
@@ -190,27 +187,9 @@ public class JwtBlacklistFilter implements Filter {
         return new Check(token, BlacklistCheck.plan(blacklist.keys(), claims, token));
     }
 
-    /** This filter as the request batch sees it: its lookup is a pure read any earlier filter may send. */
-    private final class Member implements RequestBatch.Member {
-        @Override
-        public String filterName() {
-            return filterName;
-        }
-
-        @Override
-        public SharedRedisClient redis() {
-            return runtime.redis();
-        }
-
-        @Override
-        public boolean batching() {
-            return runtime.chainBatching();
-        }
-
-        @Override
-        public ReadPlan<?> planFor(HttpServletRequest request) {
-            return inspect(request) instanceof Check c ? c.plan() : null;
-        }
+    /** The lookup this filter would send for {@code request}, for the request batch (null: none). */
+    private ReadPlan<?> planFor(HttpServletRequest request) {
+        return inspect(request) instanceof Check c ? c.plan() : null;
     }
 
     private static boolean verified(TokenVerifier verifier, String token) {
@@ -265,7 +244,6 @@ public class JwtBlacklistFilter implements Filter {
     @Override
     public void destroy() {
         if (context != null) {
-            RequestBatch.unregister(context, member);
             context.removeAttribute(namedAttribute);
             synchronized (context) {
                 if (context.getAttribute(TokenBlacklist.CONTEXT_ATTRIBUTE) == blacklist) {

@@ -65,6 +65,11 @@ final class AnnotationRules {
                 if (a.missingKey().length > 0) {
                     b.missingKey(a.missingKey()[0]);
                 }
+                if (a.failureMode().length > 0) {
+                    b.failureMode(a.failureMode()[0]);
+                }
+                b.reportOnly(a.reportOnly()).exempt(a.exempt()).exemptKeys(a.exemptKeys()).denyStatus(a.denyStatus())
+                        .denyMessage(a.denyMessage().isEmpty() ? null : a.denyMessage());
                 out.add(b.build());
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("@RateLimit on " + type.getName() + " (servlet '" + servletName + "'): "

@@ -3,13 +3,23 @@ package io.github.redisfilters.ratelimit;
 import java.util.List;
 
 /**
- * The verdict for one request: admitted only if every policy admitted it.
+ * The verdict for one request: admitted only if every enforced policy admitted it (a report-only
+ * policy's denial is reported, never enforced).
  *
  * @param nowMillis the clock the verdict was computed with (Redis {@code TIME} by default)
+ * @param local     decided by this server's in-memory limiter while Redis was unavailable
  */
-record Decision(boolean admitted, long nowMillis, List<Outcome> outcomes) {
+record Decision(boolean admitted, long nowMillis, List<Outcome> outcomes, boolean local) {
+    Decision(boolean admitted, long nowMillis, List<Outcome> outcomes) {
+        this(admitted, nowMillis, outcomes, false);
+    }
+
     /** One policy's verdict; {@code resetAtMillis} = when it next frees one unit of quota. */
     record Outcome(Rule rule, Policy policy, boolean admitted, long remaining, long resetAtMillis) {
+        /** Whether this outcome denies the request (an enforced policy that did not admit it). */
+        boolean denies() {
+            return !admitted && !rule.reportOnly();
+        }
     }
 
     /** Seconds until {@code o} frees quota, at least 1 (the value of {@code Retry-After} and draft {@code t}). */
@@ -18,9 +28,21 @@ record Decision(boolean admitted, long nowMillis, List<Outcome> outcomes) {
         return Math.max(1, (ms + 999) / 1000);
     }
 
+    /** Whether some report-only policy did not admit the request. */
+    boolean reported() {
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome o = outcomes.get(i);
+            if (!o.admitted() && o.rule().reportOnly()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * The outcome that drives the single-valued legacy headers: on a denial the violated policy
-     * that frees last; otherwise the policy with the fewest remaining requests (ties: later reset).
+     * The outcome that drives the single-valued legacy headers: on a denial the enforced violated
+     * policy that frees last; otherwise the policy with the fewest remaining requests (ties: later
+     * reset).
      */
     Outcome mostRestrictive() {
         Outcome best = null;
@@ -29,7 +51,7 @@ record Decision(boolean admitted, long nowMillis, List<Outcome> outcomes) {
             if (best == null) {
                 best = o;
             } else if (!admitted) {
-                if (!o.admitted() && (best.admitted() || o.resetAtMillis() > best.resetAtMillis())) {
+                if (o.denies() && (!best.denies() || o.resetAtMillis() > best.resetAtMillis())) {
                     best = o;
                 }
             } else if (o.remaining() < best.remaining()

@@ -47,6 +47,28 @@ public @interface RateLimit {
     /** Missing-key action; default: the filter's {@code missingKey}. */
     MissingKey[] missingKey() default {};
 
+    /**
+     * What happens while Redis is unavailable: {@code OPEN}, {@code CLOSED} (503 +
+     * {@code Retry-After}) or {@code LOCAL} (an in-memory limit per server); default: the filter's
+     * {@code failureMode}.
+     */
+    RateLimitConfig.FailureMode[] failureMode() default {};
+
+    /** Report-only (dry run): decided, counted and reported, never denied. Default false. */
+    boolean reportOnly() default false;
+
+    /** Client addresses or CIDR ranges never limited (after trusted-proxy resolution). Default none. */
+    String[] exempt() default {};
+
+    /** Values of the key (API keys, user names, custom keys) never limited. Default none. */
+    String[] exemptKeys() default {};
+
+    /** Status of a denial, 400-599. Default 429. */
+    int denyStatus() default Rule.DEFAULT_DENY_STATUS;
+
+    /** Detail text of a denial; default (empty) "rate limit exceeded: " and the policy. */
+    String denyMessage() default "";
+
     /** Container of repeated {@link RateLimit}s (written by the compiler). */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

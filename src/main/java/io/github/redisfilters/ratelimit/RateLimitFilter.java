@@ -1,11 +1,15 @@
 package io.github.redisfilters.ratelimit;
 
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.RequestBatch;
+import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
+import io.github.redisfilters.internal.web.ClientAddressResolver;
+import io.github.redisfilters.internal.web.ProblemResponse;
+import io.github.redisfilters.internal.web.RequestPaths;
+import io.github.redisfilters.internal.web.TrustedProxies;
 import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.web.ClientAddressResolver;
-import io.github.redisfilters.web.FilterRuntime;
-import io.github.redisfilters.web.ProblemResponse;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -21,6 +25,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rate limits requests by path rules and per-servlet {@link RateLimit} annotations, counted in
@@ -40,19 +46,43 @@ import java.util.Set;
  * </filter>
  * }</pre>
  *
- * <p>Counters (per rule {@code r}): {@code allowed}, {@code allowed.r}, {@code limited},
- * {@code limited.r}, {@code errors}, {@code errors.r}, {@code rejected.r} (missing key).
+ * <p>While Redis is unavailable each rule follows its failure mode (the filter's
+ * {@code failureMode} when it does not say): {@code open} admits, {@code closed} answers 503 with
+ * {@code Retry-After}, {@code local} enforces the rule with an in-memory limiter on each server.
+ * Report-only rules are decided and reported but never deny; exempt addresses and keys skip a
+ * rule. The decision is put in the request attribute {@value RateLimitDecision#ATTRIBUTE}
+ * ({@link RateLimitDecision}) and given to the {@link RateLimitListener}, if any.
+ *
+ * <p>The Redis check is one read plan of the request batch: when this filter is the first of the
+ * library's filters to need Redis, the lookups of the later ones (JWT blacklist, cache) and a
+ * deferred session load travel in the same pipeline. It consumes quota, so no other filter ever
+ * sends it early.
+ *
+ * <p>Counters: {@code allowed}, {@code limited}, {@code errors}, {@code local} (decided in memory),
+ * {@code listener.errors}, and per rule {@code r}: {@code allowed.r}, {@code limited.r},
+ * {@code errors.r}, {@code rejected.r} (missing key), {@code reported.r} (a report-only denial),
+ * {@code exempt.r}, {@code local.r}.
  */
 public class RateLimitFilter implements Filter {
+    /** The request attribute holding the {@link RateLimitDecision}: {@value}. */
+    public static final String DECISION_ATTRIBUTE = RateLimitDecision.ATTRIBUTE;
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
+
     private final RateLimitConfig given;
     private RateLimitConfig config;
     private FilterRuntime runtime;
     private List<Rule> rules;
     private LimitPlanner planner;
     private RedisLimiter limiter;
+    private LocalLimiter local;
     private RateLimitHeaders headers;
-    private Map<String, String[]> counterNames;
+    private Map<Rule, String[]> counterNames;
     private boolean servletRules;
+    private RateLimitListener listener;
+    private RequestBatch.Member member;
+
+    /** Indexes into {@link #counterNames}' arrays. */
+    private static final int ALLOWED = 0, LIMITED = 1, ERRORS = 2, REPORTED = 3, EXEMPT = 4, LOCAL = 5;
 
     /** For web.xml / {@code @WebFilter}: configured from init-params. */
     public RateLimitFilter() {
@@ -74,19 +104,28 @@ public class RateLimitFilter implements Filter {
             throw new ConfigException(component + ": " + e.getMessage(), e);
         }
         rules = config.rules();
-        runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redis(), config, "allowed", "limited", "errors");
-        runtime.metrics().declarePerRule(rules.stream().map(Rule::name).toList(), "allowed", "limited", "errors", "rejected");
-        RequestKeys keys = new RequestKeys(new ClientAddressResolver(config.trustedProxies()), config.ipv6Prefix(),
-                config.keyResolver());
+        List<CidrRange> proxies = config.trustedProxies() != null ? config.trustedProxies()
+                : TrustedProxies.forContext(filterConfig.getServletContext());
+        runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redisSettings(), config, "allowed", "limited", "errors", "local",
+                "listener.errors");
+        runtime.metrics().declarePerRule(rules.stream().map(Rule::name).toList(), "allowed", "limited", "errors", "rejected",
+                "reported", "exempt", "local");
+        RequestKeys keys = new RequestKeys(new ClientAddressResolver(proxies), config.ipv6Prefix(), config.keyResolver());
         planner = new LimitPlanner(runtime.keyPrefix(), keys, config.missingKey());
         limiter = new RedisLimiter(runtime.redis(), config.clock());
+        local = new LocalLimiter(config.localMaxKeys());
         headers = new RateLimitHeaders(config.headers());
-        Map<String, String[]> names = new java.util.HashMap<>();
+        listener = config.listener();
+        Map<Rule, String[]> names = new java.util.IdentityHashMap<>();
         for (Rule r : rules) {
-            names.put(r.name(), new String[] {"allowed." + r.name(), "limited." + r.name()});
+            String n = r.name();
+            names.put(r, new String[] {"allowed." + n, "limited." + n, "errors." + n, "reported." + n, "exempt." + n, "local." + n});
         }
         counterNames = names;
         servletRules = rules.stream().anyMatch(r -> r.servletName() != null);
+        // The check consumes quota, so it never plans ahead for another filter (null); when it
+        // reads, the batch adds the later filters' lookups and deferred plans to its pipeline.
+        member = runtime.joinBatch(request -> null);
     }
 
     /** The effective configuration (including annotation rules); null before {@code init}. */
@@ -110,50 +149,150 @@ public class RateLimitFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
+            if (limit(request, response, matching, batch)) {
+                chain.doFilter(req, res);
+            }
+        }
+    }
+
+    /** Decides and answers a denied request; true when the request goes on. */
+    private boolean limit(HttpServletRequest request, HttpServletResponse response, List<Rule> matching,
+            RequestBatch.Scope batch) throws IOException {
         FilterMetrics metrics = runtime.metrics();
-        LimitPlan plan = planner.plan(request, matching);
+        LimitPlan plan = planner.plan(request, matching);                       // plan
         if (plan.rejectedBy() != null) {
             metrics.increment("rejected." + plan.rejectedBy().name());
             String what = plan.rejectedBy().key() == KeySource.HEADER ? "header " + plan.rejectedBy().header()
                     : plan.rejectedBy().key().name().toLowerCase(java.util.Locale.ROOT);
             ProblemResponse.send(response, 401, "Unauthorized", "this resource is rate limited per " + what
                     + " and the request has none", Map.of("rule", plan.rejectedBy().name()));
-            return;
+            return false;
+        }
+        for (int i = 0; i < plan.exempt().size(); i++) {
+            metrics.increment(counterNames.get(plan.exempt().get(i))[EXEMPT]);
+        }
+        if (plan.isEmpty()) {
+            publish(request, new RateLimitDecision(null, RateLimitDecision.Source.EXEMPT, false, plan.exempt()));
+            return true;
         }
         Decision d;
         try {
-            d = limiter.check(plan);
+            d = limiter.check(plan, batch);                                     // read
         } catch (RedisUnavailableException e) {
             // no per-request logging: the breaker logs once per outage
-            metrics.increment("errors");
-            for (Rule r : matching) {
-                metrics.increment("errors." + r.name());
+            d = unavailable(request, response, plan);
+            if (d == PASS || d == ANSWERED) {
+                return d == PASS;
             }
-            if (config.failureMode() == RateLimitConfig.FailureMode.CLOSED) {
-                long secs = Math.max(1, (runtime.redis().settings().retryInterval().toMillis() + 999) / 1000);
-                response.setHeader("Retry-After", Long.toString(secs));
-                ProblemResponse.send(response, 503, "Service Unavailable",
-                        "rate limiting is temporarily unavailable", null);
-                return;
-            }
-            chain.doFilter(req, res);
-            return;
         }
-        count(metrics, d);
-        boolean block = !d.admitted() && config.enforce();
-        headers.write(response, d, block);
-        if (block) {
-            Set<String> violated = new LinkedHashSet<>();
-            for (Decision.Outcome o : d.outcomes()) {
-                if (!o.admitted()) {
-                    violated.add(o.policy().name());
+        return act(request, response, plan, d);                                // decide and act
+    }
+
+    /** {@link #unavailable} outcomes that are not local decisions: let the request pass; it was answered (503). */
+    private static final Decision PASS = new Decision(true, 0, List.of()), ANSWERED = new Decision(false, 0, List.of());
+
+    /**
+     * Redis could not answer: each rule follows its failure mode. A closed rule answers 503; local
+     * rules are decided in memory (returned); open rules let the request pass.
+     *
+     * @return the local decision, {@link #ANSWERED} when it answered 503, or {@link #PASS}
+     */
+    private Decision unavailable(HttpServletRequest request, HttpServletResponse response, LimitPlan plan) throws IOException {
+        FilterMetrics metrics = runtime.metrics();
+        metrics.increment("errors");
+        List<LimitPlan.Check> localChecks = null;
+        boolean closed = false;
+        Rule last = null;
+        List<LimitPlan.Check> checks = plan.checks();
+        for (int i = 0; i < checks.size(); i++) {
+            LimitPlan.Check c = checks.get(i);
+            Rule r = c.rule();
+            if (r != last) {
+                metrics.increment(counterNames.get(r)[ERRORS]);
+                last = r;
+            }
+            RateLimitConfig.FailureMode mode = r.failureMode() != null ? r.failureMode() : config.failureMode();
+            if (mode == RateLimitConfig.FailureMode.CLOSED && !r.reportOnly()) {
+                closed = true;
+            } else if (mode == RateLimitConfig.FailureMode.LOCAL) {
+                if (localChecks == null) {
+                    localChecks = new ArrayList<>(checks.size());
                 }
+                localChecks.add(c);
             }
-            ProblemResponse.send(response, 429, "Too Many Requests", "rate limit exceeded: " + String.join(", ", violated),
-                    Map.of("policies", List.copyOf(violated), "retryAfter", d.secondsUntilReset(d.mostRestrictive())));
-            return;
         }
-        chain.doFilter(req, res);
+        if (closed && config.enforce()) {
+            publish(request, new RateLimitDecision(null, RateLimitDecision.Source.UNAVAILABLE, true, plan.exempt()));
+            long secs = Math.max(1, (config.retryAfter().toMillis() + 999) / 1000);
+            response.setHeader("Retry-After", Long.toString(secs));
+            ProblemResponse.send(response, 503, "Service Unavailable", "rate limiting is temporarily unavailable", null);
+            return ANSWERED;
+        }
+        if (localChecks == null) {
+            publish(request, new RateLimitDecision(null, RateLimitDecision.Source.UNAVAILABLE, false, plan.exempt()));
+            return PASS;
+        }
+        Decision d = local.check(localChecks, config.clock() != null ? config.clock().millis() : System.currentTimeMillis());
+        metrics.increment("local");
+        Rule lastLocal = null;
+        for (int i = 0; i < localChecks.size(); i++) {
+            Rule r = localChecks.get(i).rule();
+            if (r != lastLocal) {
+                metrics.increment(counterNames.get(r)[LOCAL]);
+                lastLocal = r;
+            }
+        }
+        return d;
+    }
+
+    /** Counts, publishes, writes the headers and, when an enforced policy denied, the denial; true when the request goes on. */
+    private boolean act(HttpServletRequest request, HttpServletResponse response, LimitPlan plan, Decision d) throws IOException {
+        count(runtime.metrics(), d);
+        boolean block = !d.admitted() && config.enforce();
+        publish(request, new RateLimitDecision(d, d.local() ? RateLimitDecision.Source.LOCAL : RateLimitDecision.Source.REDIS,
+                block, plan.exempt()));
+        headers.write(response, d, block);
+        if (!block) {
+            return true;
+        }
+        Decision.Outcome main = d.mostRestrictive();
+        Rule rule = main.rule();
+        Set<String> violated = new LinkedHashSet<>();
+        List<Decision.Outcome> outcomes = d.outcomes();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i).denies()) {
+                violated.add(outcomes.get(i).policy().name());
+            }
+        }
+        int status = rule.denyStatus();
+        String detail = rule.denyMessage() != null ? rule.denyMessage() : "rate limit exceeded: " + String.join(", ", violated);
+        ProblemResponse.send(response, status, title(status), detail,
+                Map.of("policies", List.copyOf(violated), "retryAfter", d.secondsUntilReset(main)));
+        return false;
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 429 -> "Too Many Requests";
+            case 503 -> "Service Unavailable";
+            case 403 -> "Forbidden";
+            case 400 -> "Bad Request";
+            case 420 -> "Enhance Your Calm";
+            default -> status < 500 ? "Request Limited" : "Service Unavailable";
+        };
+    }
+
+    private void publish(HttpServletRequest request, RateLimitDecision decision) {
+        request.setAttribute(DECISION_ATTRIBUTE, decision);
+        if (listener != null) {
+            try {
+                listener.onDecision(request, decision);
+            } catch (RuntimeException e) {
+                runtime.metrics().increment("listener.errors");
+                LOG.debug("rate-limit listener {} failed: {}", listener.getClass().getName(), e.toString());
+            }
+        }
     }
 
     private void count(FilterMetrics metrics, Decision d) {
@@ -161,10 +300,14 @@ public class RateLimitFilter implements Filter {
         metrics.increment(admitted ? "allowed" : "limited");
         List<Decision.Outcome> outcomes = d.outcomes();
         for (int i = 0; i < outcomes.size(); i++) {
-            Rule rule = outcomes.get(i).rule();
+            Decision.Outcome o = outcomes.get(i);
+            Rule rule = o.rule();
             if (!countedBefore(outcomes, i, rule)) {
-                String[] names = counterNames.get(rule.name());
-                metrics.increment(admitted ? names[0] : names[1]);
+                String[] names = counterNames.get(rule);
+                metrics.increment(admitted ? names[ALLOWED] : names[LIMITED]);
+            }
+            if (!o.admitted() && rule.reportOnly() && !reportedBefore(outcomes, i, rule)) {
+                metrics.increment(counterNames.get(rule)[REPORTED]);
             }
         }
     }
@@ -179,11 +322,17 @@ public class RateLimitFilter implements Filter {
         return false;
     }
 
-    private List<Rule> matching(HttpServletRequest request) {
-        String path = request.getServletPath();
-        if (request.getPathInfo() != null) {
-            path = path + request.getPathInfo();
+    private static boolean reportedBefore(List<Decision.Outcome> outcomes, int i, Rule rule) {
+        for (int j = 0; j < i; j++) {
+            if (outcomes.get(j).rule() == rule && !outcomes.get(j).admitted()) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    private List<Rule> matching(HttpServletRequest request) {
+        String path = RequestPaths.applicationPath(request); // the same path every filter's patterns match
         String servlet = null;
         HttpServletMapping mapping = servletRules ? request.getHttpServletMapping() : null;
         if (mapping != null) {
@@ -205,7 +354,7 @@ public class RateLimitFilter implements Filter {
 
     @Override
     public void destroy() {
-        if (runtime != null) {
+        if (runtime != null) { // also leaves the request batch
             runtime.close();
         }
     }

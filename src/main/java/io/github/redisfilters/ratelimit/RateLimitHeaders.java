@@ -28,9 +28,10 @@ final class RateLimitHeaders {
             return;
         }
         if (style == RateLimitConfig.Headers.LEGACY || style == RateLimitConfig.Headers.ALL) {
-            response.setHeader("X-RateLimit-Limit", Long.toString(main.policy().limit()));
+            Rule rule = main.rule();
+            response.setHeader("X-RateLimit-Limit", rule.limitText(main.policy()));
             response.setHeader("X-RateLimit-Remaining", Long.toString(main.remaining()));
-            response.setHeader("X-RateLimit-Reset", Long.toString((main.resetAtMillis() + 999) / 1000));
+            response.setHeader("X-RateLimit-Reset", rule.resetText(main.policy(), (main.resetAtMillis() + 999) / 1000));
         }
         if (style == RateLimitConfig.Headers.DRAFT || style == RateLimitConfig.Headers.ALL) {
             StringBuilder policy = new StringBuilder();

@@ -14,7 +14,9 @@ import io.github.bucket4j.redis.jedis.Bucket4jJedis;
 import io.github.redisfilters.client.LuaScript;
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.client.WritePlan;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,27 +33,24 @@ import java.util.function.Function;
 /**
  * Executes a {@link LimitPlan} against Redis and returns the {@link Decision}.
  *
- * <p>Fixed, sliding-log and sliding-counter policies go to Redis as ONE script call that checks
- * them all and consumes from each only if all admit: {@code windows.lua} when every policy of the
- * call is a fixed window or a sliding counter (the common case: two arguments per policy, a reply
- * of counts from which remaining and reset are computed here), else {@code check.lua}, which also
- * handles sliding logs. On Redis Cluster a script can only touch one
- * slot, so checks whose clients differ (e.g. one rule by IP, another by API key) are sent per
- * client key, stopping at the first denial; on standalone and Sentinel there is always one call.
- * Token-bucket policies are delegated to Bucket4j (its compare-and-swap protocol: a read and a
- * conditional write per attempt) after the scripted policies admitted the request. The
- * token-bucket policies of one rule share one bucket per client, with one bandwidth per policy,
- * so Bucket4j takes a token from all of them or from none in one compare-and-swap; which policy
- * denied is read from the bucket's per-bandwidth state. Rules are separate buckets, asked in turn.
- * When a later step denies, what earlier steps took is given back: the scripted policies' hits
- * by {@code refund.lua}, earlier buckets' tokens by Bucket4j's {@code addTokens(1)} (capped at
- * capacity). So a denied request consumes nothing; that costs one script call or one
- * compare-and-swap per earlier step, on denials only.
+ * <p>Fixed, sliding-log and sliding-counter policies go to Redis as ONE read plan
+ * ({@link LimitCheck}): one script call that checks them all and consumes from each only if every
+ * enforced policy admits; on Redis Cluster one call per client key (a script can only touch one
+ * slot), all of them in the same pipeline, and when one denies while others admitted, the others'
+ * hits are given back ({@code refund.lua}, one more round trip, on such denials only). Through
+ * the request batch the plan shares its round trip with the lookups of the application's other
+ * filters.
+ *
+ * <p>Token-bucket policies are delegated to Bucket4j (its compare-and-swap protocol: a read and a
+ * conditional write per attempt, outside the batch) after the scripted policies admitted the
+ * request. The token-bucket policies of one rule share one bucket per client, with one bandwidth
+ * per policy, so Bucket4j takes a token from all of them or from none in one compare-and-swap;
+ * which policy denied is read from the bucket's per-bandwidth state. Rules are separate buckets,
+ * asked in turn. When a later step denies, what earlier steps took is given back: the scripted
+ * policies' hits by {@code refund.lua}, earlier buckets' tokens by Bucket4j's {@code addTokens(1)}
+ * (capped at capacity). So a denied request consumes nothing.
  */
 final class RedisLimiter {
-    static final LuaScript CHECK = LuaScript.fromResource(RedisLimiter.class, "lua/check.lua");
-    /** {@link #CHECK} for fixed windows and sliding counters only, with fewer arguments and a shorter reply. */
-    static final LuaScript WINDOWS = LuaScript.fromResource(RedisLimiter.class, "lua/windows.lua");
     static final LuaScript REFUND = LuaScript.fromResource(RedisLimiter.class, "lua/refund.lua");
 
     private final SharedRedisClient redis;
@@ -75,8 +74,19 @@ final class RedisLimiter {
         this.cluster = redis.settings().mode() == RedisSettings.Mode.CLUSTER;
     }
 
-    /** @throws RedisUnavailableException when Redis cannot answer */
+    /** {@link #check(LimitPlan, RequestBatch.Scope)} outside any request batch. */
     Decision check(LimitPlan plan) {
+        return check(plan, null);
+    }
+
+    /**
+     * Decides {@code plan}: its scripted policies as one read plan through {@code batch} (which
+     * may carry other filters' lookups in the same pipeline), then its token buckets.
+     *
+     * @param batch the request's batch scope, or null to send on its own
+     * @throws RedisUnavailableException when Redis cannot answer
+     */
+    Decision check(LimitPlan plan, RequestBatch.Scope batch) {
         List<LimitPlan.Check> checks = plan.checks();
         List<List<LimitPlan.Check>> groups = groups(checks);
         List<LimitPlan.Check> tokenBuckets = null;
@@ -89,34 +99,21 @@ final class RedisLimiter {
                 tokenBuckets.add(c);
             }
         }
-        List<Decision.Outcome> outcomes = new ArrayList<>();
-        List<Consumed> consumed = new ArrayList<>();
         boolean admitted = true;
         long now = -1;
-        for (int g = 0; g < groups.size(); g++) {
-            List<LimitPlan.Check> group = groups.get(g);
-            boolean groupAdmitted;
-            String id = "";
-            if (countersOnly(group)) {
-                List<?> reply = (List<?>) redis.evalBinary(WINDOWS, keys(group), windowArgs(group));
-                now = num(reply, 0);
-                groupAdmitted = windowOutcomes(group, reply, outcomes);
-            } else {
-                id = hasLog(group) ? node + Long.toString(sequence.incrementAndGet(), 36) : "";
-                List<?> reply = (List<?>) redis.evalBinary(CHECK, keys(group), args(group, id));
-                now = num(reply, 1);
-                for (int i = 0; i < group.size(); i++) {
-                    LimitPlan.Check c = group.get(i);
-                    outcomes.add(new Decision.Outcome(c.rule(), c.policy(), num(reply, 2 + 3 * i) == 1,
-                            num(reply, 3 + 3 * i), num(reply, 4 + 3 * i)));
-                }
-                groupAdmitted = num(reply, 0) == 1;
-            }
-            if (!groupAdmitted) {
-                admitted = false;
-                break; // later groups are not asked, so they consume nothing
-            }
-            consumed.add(new Consumed(group, id, now));
+        List<Decision.Outcome> outcomes;
+        List<LimitCheck.Kept> kept;
+        if (groups.isEmpty()) {
+            outcomes = new ArrayList<>();
+            kept = List.of();
+        } else {
+            LimitCheck read = new LimitCheck(groups, clock == null ? -1 : clock.millis(),
+                    () -> node + Long.toString(sequence.incrementAndGet(), 36));
+            LimitCheck.Result r = batch != null && batch.batching() ? batch.read(read) : read.sendAlone(redis);
+            admitted = r.admitted();
+            now = r.nowMillis();
+            outcomes = r.outcomes();
+            kept = r.kept();
         }
         if (now < 0) {
             now = wall.millis();
@@ -124,17 +121,15 @@ final class RedisLimiter {
         if (admitted && tokenBuckets != null) {
             admitted = tryBuckets(tokenBuckets, now, outcomes);
         }
-        if (!admitted && !consumed.isEmpty()) {
-            refund(consumed);
-            // the consumed groups' outcomes come first: report them as if this request had not come
-            int given = 0;
-            for (Consumed c : consumed) {
-                given += c.group().size();
-            }
-            for (int i = 0; i < given; i++) {
-                Decision.Outcome o = outcomes.get(i);
-                outcomes.set(i, new Decision.Outcome(o.rule(), o.policy(), o.admitted(),
-                        Math.min(o.policy().limit(), o.remaining() + 1), o.resetAtMillis()));
+        if (!admitted && !kept.isEmpty()) {
+            refund(kept, now);
+            // report the given-back hits as if this request had not come
+            for (LimitCheck.Kept g : kept) {
+                for (int i : g.outcomeIndexes()) {
+                    Decision.Outcome o = outcomes.get(i);
+                    outcomes.set(i, new Decision.Outcome(o.rule(), o.policy(), o.admitted(),
+                            Math.min(o.policy().limit(), o.remaining() + 1), o.resetAtMillis()));
+                }
             }
         }
         return new Decision(admitted, now, outcomes);
@@ -166,97 +161,6 @@ final class RedisLimiter {
         return new ArrayList<>(groups.values());
     }
 
-    /** True when every check of the group is a fixed window or a sliding-window counter. */
-    private static boolean countersOnly(List<LimitPlan.Check> group) {
-        for (int i = 0; i < group.size(); i++) {
-            Algorithm a = group.get(i).policy().algorithm();
-            if (a != Algorithm.FIXED && a != Algorithm.SLIDING_COUNTER) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Outcomes of a {@code windows.lua} reply ({@code now, c1 … cn}, then the previous window's
-     * hits of each sliding counter): the same figures {@code check.lua} computes, with the same
-     * double arithmetic. When any policy denied, the script gave every hit back, so remaining and
-     * reset count without this request.
-     *
-     * @return whether every policy of the group admitted the request
-     */
-    private static boolean windowOutcomes(List<LimitPlan.Check> group, List<?> reply, List<Decision.Outcome> outcomes) {
-        int n = group.size();
-        long now = num(reply, 0);
-        boolean all = true;
-        boolean[] admits = new boolean[n];
-        long[] previous = new long[n];
-        int nextPrevious = 1 + n;
-        for (int i = 0; i < n; i++) {
-            Policy p = group.get(i).policy();
-            long hits = num(reply, 1 + i);
-            if (p.algorithm() == Algorithm.FIXED) {
-                admits[i] = hits <= p.limit();
-            } else {
-                double w = p.window().toMillis();
-                double prev = previous[i] = num(reply, nextPrevious++);
-                double e = now - Math.floor(now / w) * w;
-                admits[i] = prev * (w - e) + hits * w <= p.limit() * w;
-            }
-            all &= admits[i];
-        }
-        for (int i = 0; i < n; i++) {
-            LimitPlan.Check c = group.get(i);
-            long hits = all ? num(reply, 1 + i) : num(reply, 1 + i) - 1;
-            long[] state = c.policy().algorithm() == Algorithm.FIXED ? fixedState(c.policy(), hits, now)
-                    : counterState(c.policy(), hits, previous[i], now);
-            outcomes.add(new Decision.Outcome(c.rule(), c.policy(), admits[i], state[0], state[1]));
-        }
-        return all;
-    }
-
-    /** Remaining and reset of a fixed window holding {@code hits}. */
-    private static long[] fixedState(Policy p, long hits, long now) {
-        long w = p.window().toMillis();
-        return new long[] {Math.max(0, p.limit() - hits), (Math.floorDiv(now, w) + 1) * w};
-    }
-
-    /**
-     * Remaining and reset of a sliding-window counter: check.lua's arithmetic, in doubles as Lua
-     * computes it. Reset is the earliest time the estimate falls by one more unit: first within
-     * this window (the previous window's weight decays), else in the next one.
-     */
-    private static long[] counterState(Policy p, double c, double prev, long nowMillis) {
-        double now = nowMillis;
-        double l = p.limit();
-        double w = p.window().toMillis();
-        double idx = Math.floor(now / w);
-        double e = now - idx * w;
-        double used = prev * (w - e) + c * w;
-        double remaining = Math.max(0, Math.floor((l * w - used) / w));
-        double target = l - remaining - 1;
-        double reset = Double.NaN;
-        if (target - c >= 0 && prev > 0) {
-            double e1 = w - (target - c) * w / prev;
-            if (e1 <= w) {
-                reset = idx * w + Math.ceil(Math.max(e1, e));
-            }
-        }
-        if (Double.isNaN(reset)) {
-            reset = c == 0 || target < 0 ? (idx + 1) * w : (idx + 1) * w + Math.ceil(Math.max(0, w - target * w / c));
-        }
-        return new long[] {(long) remaining, (long) reset};
-    }
-
-    private static boolean hasLog(List<LimitPlan.Check> group) {
-        for (LimitPlan.Check c : group) {
-            if (c.policy().algorithm() == Algorithm.SLIDING_LOG) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Checks the token-bucket policies: one bucket per rule and client, holding one bandwidth per
      * policy, so Bucket4j takes a token from all of them or from none in one compare-and-swap.
@@ -277,6 +181,9 @@ final class RedisLimiter {
             boolean consumed = result.getValue().isConsumed();
             int at = outcomes.size();
             addOutcomes(group, result, consumed, now, outcomes);
+            if (!consumed && group.get(0).rule().reportOnly()) {
+                continue; // reported, not enforced; it took nothing
+            }
             if (!consumed) {
                 // Later buckets are not asked, so they lose nothing; earlier ones get their token back,
                 // and their outcomes show the state after that, as if this request had never come.
@@ -298,7 +205,7 @@ final class RedisLimiter {
     }
 
     /** One outcome per policy of {@code group}, from the bucket state Bucket4j returned. */
-    private static void addOutcomes(List<LimitPlan.Check> group, VerboseResult<?> result, boolean consumed, long now,
+    static void addOutcomes(List<LimitPlan.Check> group, VerboseResult<?> result, boolean consumed, long now,
             List<Decision.Outcome> outcomes) {
         BucketState state = result.getState();
         Bandwidth[] bandwidths = result.getConfiguration().getBandwidths();
@@ -408,70 +315,37 @@ final class RedisLimiter {
         return pm;
     }
 
-    private static long num(List<?> reply, int i) {
-        return ((Number) reply.get(i)).longValue();
-    }
-
-    /**
-     * The group's keys as bytes: the scripts are called through Jedis's binary API, whose reply is
-     * passed on as Redis sent it (the String API converts every list reply through a stream).
-     */
-    private static List<byte[]> keys(List<LimitPlan.Check> group) {
-        List<byte[]> keys = new ArrayList<>(group.size());
-        group.forEach(c -> keys.add(c.redisKey().getBytes(StandardCharsets.UTF_8)));
-        return keys;
-    }
-
-    /** A group of checks that consumed, with what identifies its hits. */
-    private record Consumed(List<LimitPlan.Check> group, String id, long now) {
-    }
-
-    /** Takes back the hits of groups that admitted a request a later step denied (one call per group). */
-    private void refund(List<Consumed> consumed) {
-        for (Consumed c : consumed) {
-            List<String> keys = new ArrayList<>();
-            List<String> args = new ArrayList<>();
-            for (int i = 0; i < c.group().size(); i++) {
-                Policy p = c.group().get(i).policy();
-                keys.add(c.group().get(i).redisKey());
-                args.add(p.algorithm().code);
-                args.add(p.algorithm() == Algorithm.SLIDING_LOG ? c.now() + ":" + c.id() + ":" + (i + 1)
-                        : Long.toString(Math.floorDiv(c.now(), p.window().toMillis())));
+    /** Takes back the hits kept by groups that admitted a request another step denied (one script call per group, one pipeline). */
+    private void refund(List<LimitCheck.Kept> kept, long now) {
+        List<io.github.redisfilters.client.Plan<?>> plans = new ArrayList<>(kept.size());
+        for (LimitCheck.Kept k : kept) {
+            if (k.checks().isEmpty()) {
+                continue;
             }
-            redis.eval(REFUND, keys, args);
+            List<byte[]> keys = new ArrayList<>();
+            List<byte[]> args = new ArrayList<>();
+            for (int i = 0; i < k.checks().size(); i++) {
+                keys.add(k.checks().get(i).redisKey().getBytes(StandardCharsets.UTF_8));
+                args.add(k.checks().get(i).policy().algorithm().code.getBytes(StandardCharsets.US_ASCII));
+                args.add(k.ids().get(i).getBytes(StandardCharsets.US_ASCII));
+            }
+            plans.add(new Refund(keys, args));
+        }
+        if (!plans.isEmpty()) {
+            redis.send(plans);
         }
     }
 
-    /**
-     * {@code windows.lua} arguments: limit and window (ms, negative for a sliding counter) of each
-     * policy, then now when a clock is set.
-     */
-    private List<byte[]> windowArgs(List<LimitPlan.Check> group) {
-        List<byte[]> args = new ArrayList<>(2 * group.size() + 1);
-        for (int i = 0; i < group.size(); i++) {
-            Policy p = group.get(i).policy();
-            args.add(ascii(p.limit()));
-            args.add(ascii(p.algorithm() == Algorithm.FIXED ? p.window().toMillis() : -p.window().toMillis()));
+    /** One {@code refund.lua} call. */
+    private record Refund(List<byte[]> keys, List<byte[]> args) implements WritePlan<Object> {
+        @Override
+        public void addTo(io.github.redisfilters.client.Commands commands) {
+            commands.eval(REFUND, keys, args);
         }
-        if (clock != null) {
-            args.add(ascii(clock.millis()));
-        }
-        return args;
-    }
 
-    private List<byte[]> args(List<LimitPlan.Check> group, String id) {
-        List<byte[]> args = new ArrayList<>(2 + 3 * group.size());
-        args.add(clock == null ? new byte[0] : ascii(clock.millis()));
-        args.add(id.getBytes(StandardCharsets.US_ASCII));
-        for (LimitPlan.Check c : group) {
-            args.add(c.policy().algorithm().code.getBytes(StandardCharsets.US_ASCII));
-            args.add(ascii(c.policy().limit()));
-            args.add(ascii(c.policy().window().toMillis()));
+        @Override
+        public Object decide(io.github.redisfilters.client.Replies replies) {
+            return replies.get(0);
         }
-        return args;
-    }
-
-    private static byte[] ascii(long n) {
-        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,7 +1,7 @@
 package io.github.redisfilters.ratelimit;
 
 import io.github.redisfilters.config.CidrRange;
-import io.github.redisfilters.web.ClientAddressResolver;
+import io.github.redisfilters.internal.web.ClientAddressResolver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.net.InetAddress;
@@ -28,9 +28,18 @@ final class RequestKeys {
         this.custom = custom;
     }
 
+    /** The client address, through the trusted-proxy resolver. */
+    String address(HttpServletRequest request) {
+        return addresses.resolve(request);
+    }
+
     /** The client-address key: IPv4 as is, IPv6 reduced to its /{@code ipv6Prefix} network. */
     String ip(HttpServletRequest request) {
-        String a = addresses.resolve(request);
+        return ipKey(addresses.resolve(request));
+    }
+
+    /** {@link #ip} of an address already resolved. */
+    String ipKey(String a) {
         if (a.indexOf(':') < 0 && a.indexOf('.') > 0) {
             return "ip:" + a; // IPv4, already normalised by the resolver
         }
@@ -75,6 +84,20 @@ final class RequestKeys {
                 return v == null || v.isBlank() ? null : "c:" + readable(v);
             }
         }
+    }
+
+    /**
+     * The key an exempt value given in a rule stands for (what {@link #of} derives from a request
+     * carrying that value), or null for an IP rule (exempt addresses are CIDR ranges).
+     */
+    static String derive(KeySource source, String value) {
+        return switch (source) {
+            case PRINCIPAL -> "p:" + readable(value);
+            case HEADER -> "h:" + hash(value.trim());
+            case SESSION -> "s:" + hash(value);
+            case CUSTOM -> "c:" + readable(value);
+            default -> null;
+        };
     }
 
     private static String readable(String v) {

@@ -1,5 +1,6 @@
 package io.github.redisfilters.ratelimit;
 
+import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.PathPattern;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,11 @@ import java.util.Set;
  * servlet for {@link RateLimit} annotations), its policies (all checked together, in one Redis
  * round trip), and the key that separates clients. Every rule that matches a request applies.
  * Build one with {@link #builder(String)} or parse the compact syntax with {@link #parse(String)}.
+ *
+ * <p>Per rule, besides the filter-wide defaults: what happens while Redis is unavailable
+ * ({@link #failureMode()}: open, closed, or local in-memory limits per server), report-only mode
+ * (decided, counted and reported, never denied), exempt client ranges and keys, and the status
+ * and message of a denial.
  */
 public final class Rule {
     private final String name;
@@ -24,6 +30,15 @@ public final class Rule {
     private final KeySource key;
     private final String header;
     private final MissingKey missingKey;
+    private final RateLimitConfig.FailureMode failureMode;
+    private final boolean reportOnly;
+    private final List<CidrRange> exempt;
+    private final Set<String> exemptKeys;
+    private final int denyStatus;
+    private final String denyMessage;
+
+    /** Default {@link #denyStatus()}. */
+    public static final int DEFAULT_DENY_STATUS = 429;
 
     private Rule(Builder b) {
         this.name = b.name;
@@ -34,6 +49,82 @@ public final class Rule {
         this.key = b.key;
         this.header = b.header;
         this.missingKey = b.missingKey;
+        this.failureMode = b.failureMode;
+        this.reportOnly = b.reportOnly;
+        this.exempt = List.copyOf(b.exempt);
+        this.exemptKeys = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.exemptKeys));
+        this.denyStatus = b.denyStatus;
+        this.denyMessage = b.denyMessage;
+        this.limitArgs = new byte[policies.size()][];
+        this.windowArgs = new byte[policies.size()][];
+        this.limitTexts = new String[policies.size()];
+        this.resetTexts = new ResetText[policies.size()];
+        for (int i = 0; i < policies.size(); i++) {
+            Policy p = policies.get(i);
+            limitArgs[i] = LimitCheck.ascii(reportOnly ? -p.limit() : p.limit());
+            limitTexts[i] = Long.toString(p.limit());
+            windowArgs[i] = LimitCheck.ascii(p.algorithm() == Algorithm.SLIDING_COUNTER ? -p.window().toMillis() : p.window().toMillis());
+        }
+    }
+
+    // windows.lua arguments of each policy, encoded once (they are sent on every request)
+    private final byte[][] limitArgs;
+    private final byte[][] windowArgs;
+    // header texts: the limit never changes, the reset second only once per window (fixed)
+    private final String[] limitTexts;
+    private final ResetText[] resetTexts;
+
+    /** A reset time in epoch seconds and its text, kept while it stays the same. */
+    private record ResetText(long seconds, String text) {
+    }
+
+    /** {@code X-RateLimit-Limit} of {@code p}. */
+    String limitText(Policy p) {
+        int i = indexOf(p);
+        return i < 0 ? Long.toString(p.limit()) : limitTexts[i];
+    }
+
+    /** {@code X-RateLimit-Reset} text of {@code seconds} for {@code p}, reusing the last one when equal. */
+    String resetText(Policy p, long seconds) {
+        int i = indexOf(p);
+        if (i < 0) {
+            return Long.toString(seconds);
+        }
+        ResetText last = resetTexts[i]; // a benign race: at worst the text is made again
+        if (last == null || last.seconds() != seconds) {
+            last = new ResetText(seconds, Long.toString(seconds));
+            resetTexts[i] = last;
+        }
+        return last.text();
+    }
+
+    private int indexOf(Policy p) {
+        for (int i = 0; i < policies.size(); i++) {
+            if (policies.get(i) == p) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code windows.lua}'s limit argument of {@code p}: negative for a report-only rule. */
+    byte[] limitArg(Policy p) {
+        for (int i = 0; i < policies.size(); i++) {
+            if (policies.get(i) == p) {
+                return limitArgs[i];
+            }
+        }
+        return LimitCheck.ascii(reportOnly ? -p.limit() : p.limit());
+    }
+
+    /** {@code windows.lua}'s window argument of {@code p}: milliseconds, negative for a sliding counter. */
+    byte[] windowArg(Policy p) {
+        for (int i = 0; i < policies.size(); i++) {
+            if (policies.get(i) == p) {
+                return windowArgs[i];
+            }
+        }
+        return LimitCheck.ascii(p.algorithm() == Algorithm.SLIDING_COUNTER ? -p.window().toMillis() : p.window().toMillis());
     }
 
     /**
@@ -72,6 +163,24 @@ public final class Rule {
     /** Missing-key action, or null to use the filter's {@code missingKey}. */
     public MissingKey missingKey() { return missingKey; }
 
+    /** What happens while Redis is unavailable, or null to use the filter's {@code failureMode}. */
+    public RateLimitConfig.FailureMode failureMode() { return failureMode; }
+
+    /** Report-only (dry run) rule: decided, counted and reported in headers and the request attribute, never denied. */
+    public boolean reportOnly() { return reportOnly; }
+
+    /** Client address ranges this rule never limits (empty = none). */
+    public List<CidrRange> exempt() { return exempt; }
+
+    /** Values of this rule's key (API keys, user names, custom keys) it never limits, as written (empty = none). */
+    public Set<String> exemptKeys() { return exemptKeys; }
+
+    /** Status of a denial by this rule (default 429; 400-599). */
+    public int denyStatus() { return denyStatus; }
+
+    /** Detail text of a denial by this rule, or null for the default ("rate limit exceeded: policies"). */
+    public String denyMessage() { return denyMessage; }
+
     /** True when this rule covers a request with this method, application path and servlet. */
     boolean matches(String method, String path, String servlet) {
         if (!methods.isEmpty() && !methods.contains(method)) {
@@ -106,6 +215,24 @@ public final class Rule {
         if (missingKey != null) {
             s.append(" else ").append(missingKey.name().toLowerCase(Locale.ROOT));
         }
+        if (failureMode != null) {
+            s.append(" failure ").append(failureMode.name().toLowerCase(Locale.ROOT));
+        }
+        if (reportOnly) {
+            s.append(" report-only");
+        }
+        if (!exempt.isEmpty()) {
+            s.append(" exempt ").append(String.join(",", exempt.stream().map(CidrRange::toString).toList()));
+        }
+        if (!exemptKeys.isEmpty()) {
+            s.append(" exempt-keys ").append(String.join(",", exemptKeys));
+        }
+        if (denyStatus != DEFAULT_DENY_STATUS || denyMessage != null) {
+            s.append(" deny ").append(denyStatus);
+            if (denyMessage != null) {
+                s.append(" \"").append(denyMessage).append('"');
+            }
+        }
         return s.toString();
     }
 
@@ -119,6 +246,12 @@ public final class Rule {
         private KeySource key = KeySource.IP;
         private String header;
         private MissingKey missingKey;
+        private RateLimitConfig.FailureMode failureMode;
+        private boolean reportOnly;
+        private final List<CidrRange> exempt = new ArrayList<>();
+        private final Set<String> exemptKeys = new LinkedHashSet<>();
+        private int denyStatus = DEFAULT_DENY_STATUS;
+        private String denyMessage;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z0-9_.\\-]{1,64}")) {
@@ -194,12 +327,80 @@ public final class Rule {
             return this;
         }
 
+        /**
+         * What this rule does while Redis is unavailable (default: the filter's {@code failureMode}):
+         * {@code OPEN} admits, {@code CLOSED} answers 503 with {@code Retry-After}, {@code LOCAL}
+         * enforces the rule with an in-memory limiter on each server until Redis answers again.
+         */
+        public Builder failureMode(RateLimitConfig.FailureMode mode) {
+            this.failureMode = mode;
+            return this;
+        }
+
+        /** Report-only (dry run): decide, count, send headers and the request attribute, never deny (default false). */
+        public Builder reportOnly(boolean reportOnly) {
+            this.reportOnly = reportOnly;
+            return this;
+        }
+
+        /** Client addresses or CIDR ranges (after trusted-proxy resolution) this rule never limits. */
+        public Builder exempt(String... ranges) {
+            for (String r : ranges) {
+                try {
+                    exempt.add(CidrRange.parse(r == null ? "" : r));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("rule '" + name + "': exempt " + e.getMessage());
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Values of the rule's key that are never limited: API keys for {@code header:Name}, user
+         * names for {@code principal}, values of a {@code custom} key. Compared with the value as the
+         * request carries it (a header value trimmed).
+         */
+        public Builder exemptKeys(String... keys) {
+            for (String k : keys) {
+                if (k == null || k.isEmpty() || k.length() > 256 || !k.chars().allMatch(c -> c > 32 && c < 127 && c != ',' && c != ';' && c != '"')) {
+                    throw new IllegalArgumentException("rule '" + name + "': exempt key '" + k
+                            + "' must be 1-256 visible ASCII characters other than , ; and \"");
+                }
+                exemptKeys.add(k);
+            }
+            return this;
+        }
+
+        /** Status of a denial by this rule (default 429); 400 to 599. */
+        public Builder denyStatus(int status) {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("rule '" + name + "': deny status " + status + " must be from 400 to 599");
+            }
+            this.denyStatus = status;
+            return this;
+        }
+
+        /** Detail text of a denial by this rule (default: "rate limit exceeded: " and the policies); null = default. */
+        public Builder denyMessage(String message) {
+            if (message != null && (message.isBlank() || message.length() > 300
+                    || !message.chars().allMatch(c -> c >= 32 && c != 127 && c != '"' && c != '\\' && c != ';'))) {
+                throw new IllegalArgumentException("rule '" + name + "': deny message must be 1-300 characters without"
+                        + " control characters, \", \\ or ;");
+            }
+            this.denyMessage = message;
+            return this;
+        }
+
         public Rule build() {
             if (policies.isEmpty()) {
                 throw new IllegalArgumentException("rule '" + name + "': no policy (write one as limit/window, e.g. 100/1m)");
             }
             if (patterns.isEmpty() && servletName == null) {
                 throw new IllegalArgumentException("rule '" + name + "': no path pattern");
+            }
+            if (!exemptKeys.isEmpty() && key == KeySource.IP) {
+                throw new IllegalArgumentException("rule '" + name + "': exempt keys need a rule keyed by principal, header,"
+                        + " session or custom; exempt client addresses with exempt CIDR ranges");
             }
             List<Policy> named = new ArrayList<>();
             Set<String> seen = new HashSet<>();

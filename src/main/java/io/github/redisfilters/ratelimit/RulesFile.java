@@ -35,7 +35,9 @@ import org.yaml.snakeyaml.LoaderOptions;
  *   {"name": "login", "methods": ["POST"], "paths": ["/api/auth/login"],
  *    "policies": [{"limit": 5, "window": "15m", "algorithm": "fixed"}], "key": "ip"},
  *   {"name": "api", "paths": ["/api/**"], "key": "header:X-Api-Key", "missingKey": "reject",
- *    "policies": [{"limit": 10, "window": "1s"}, {"name": "api-hourly", "limit": 1000, "window": "1h"}]}
+ *    "policies": [{"limit": 10, "window": "1s"}, {"name": "api-hourly", "limit": 1000, "window": "1h"}],
+ *    "failureMode": "local", "reportOnly": false, "exempt": ["10.0.0.0/8"], "exemptKeys": ["partner-key"],
+ *    "denyStatus": 429, "denyMessage": "slow down"}
  * ]}
  * }</pre>
  * The format follows the extension: {@code .json} is JSON, {@code .yaml} and {@code .yml} are YAML
@@ -82,7 +84,10 @@ final class RulesFile {
 
     record RuleDoc(@JsonProperty("name") String name, @JsonProperty("methods") List<String> methods,
             @JsonProperty("paths") List<String> paths, @JsonProperty("policies") List<PolicyDoc> policies,
-            @JsonProperty("key") String key, @JsonProperty("missingKey") String missingKey) {
+            @JsonProperty("key") String key, @JsonProperty("missingKey") String missingKey,
+            @JsonProperty("failureMode") String failureMode, @JsonProperty("reportOnly") Boolean reportOnly,
+            @JsonProperty("exempt") List<String> exempt, @JsonProperty("exemptKeys") List<String> exemptKeys,
+            @JsonProperty("denyStatus") Integer denyStatus, @JsonProperty("denyMessage") String denyMessage) {
     }
 
     record PolicyDoc(@JsonProperty("name") String name, @JsonProperty("limit") long limit,
@@ -283,6 +288,26 @@ final class RulesFile {
                 throw new IllegalArgumentException("missingKey '" + r.missingKey() + "': expected ip or reject");
             }
         }
+        if (r.failureMode() != null) {
+            try {
+                b.failureMode(RateLimitConfig.FailureMode.valueOf(r.failureMode().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("failureMode '" + r.failureMode() + "': expected open, closed or local");
+            }
+        }
+        if (r.reportOnly() != null) {
+            b.reportOnly(r.reportOnly());
+        }
+        if (r.exempt() != null) {
+            b.exempt(r.exempt().toArray(String[]::new));
+        }
+        if (r.exemptKeys() != null) {
+            b.exemptKeys(r.exemptKeys().toArray(String[]::new));
+        }
+        if (r.denyStatus() != null) {
+            b.denyStatus(r.denyStatus());
+        }
+        b.denyMessage(r.denyMessage());
         return b.build();
     }
 }

@@ -6,7 +6,7 @@ import io.github.redisfilters.config.ConfigException;
 import io.github.redisfilters.config.Durations;
 import io.github.redisfilters.config.InitParams;
 import io.github.redisfilters.config.PathPattern;
-import io.github.redisfilters.web.TrustedProxies;
+import io.github.redisfilters.internal.web.TrustedProxies;
 import jakarta.servlet.FilterConfig;
 import java.time.Clock;
 import java.time.Duration;

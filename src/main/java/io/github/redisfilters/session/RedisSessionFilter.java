@@ -1,15 +1,15 @@
 package io.github.redisfilters.session;
 
-import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RequestBatch;
-import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.PathPattern;
-import io.github.redisfilters.web.ClientAddressResolver;
-import io.github.redisfilters.web.FilterRuntime;
-import io.github.redisfilters.web.OnCommitResponseWrapper;
-import io.github.redisfilters.web.ProblemResponse;
-import io.github.redisfilters.web.TrustedProxies;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
+import io.github.redisfilters.internal.web.ClientAddressResolver;
+import io.github.redisfilters.internal.web.OnCommitResponseWrapper;
+import io.github.redisfilters.internal.web.ProblemResponse;
+import io.github.redisfilters.internal.web.RequestPaths;
+import io.github.redisfilters.internal.web.SessionSignals;
+import io.github.redisfilters.internal.web.TrustedProxies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -39,7 +39,7 @@ import java.util.Map;
  *
  * <p>Init-params are listed in {@link RedisSessionConfig}. The application reaches the
  * {@link RedisSessions} API (find / invalidate the sessions of a user) through the context
- * attribute {@link RedisSessions#CONTEXT_ATTRIBUTE} or {@link RedisSessions#of}.
+ * attribute {@link RedisSessions#CONTEXT_ATTRIBUTE} or {@link RedisSessions#from}.
  */
 public class RedisSessionFilter implements Filter {
     private static final String WRAPPED = RedisSessionFilter.class.getName() + ".request";
@@ -48,8 +48,7 @@ public class RedisSessionFilter implements Filter {
     private FilterRuntime runtime;
     private SessionStore store;
     private RedisSessions api;
-    private String filterName;
-    private final Member member = new Member();
+    private RequestBatch.Member member;
 
     /** For web.xml / {@code @WebFilter}: configuration comes from init-params. */
     public RedisSessionFilter() {
@@ -73,8 +72,10 @@ public class RedisSessionFilter implements Filter {
                 filterConfig.getServletContext(), new ClientAddressResolver(proxies));
         api = new RedisSessions(store);
         filterConfig.getServletContext().setAttribute(RedisSessions.CONTEXT_ATTRIBUTE, api);
-        filterName = filterConfig.getFilterName();
-        RequestBatch.register(filterConfig.getServletContext(), member);
+        // It sends nothing early for filters before it: its own load is deferred (registered when the
+        // request enters) so that it travels with the next filter's lookups; when it stands later in the
+        // chain than another of our filters, it loads on its own (declare it first).
+        member = runtime.joinBatch(request -> null);
     }
 
     @Override
@@ -87,15 +88,17 @@ public class RedisSessionFilter implements Filter {
         boolean excluded = false;
         boolean touch = true;
         if (!config.excludedPaths().isEmpty() || !config.touchFreePaths().isEmpty()) {
-            String path = pathOf(request);
+            String path = RequestPaths.applicationPath(request);
             excluded = matches(config.excludedPaths(), path);
             touch = !matches(config.touchFreePaths(), path);
         }
         try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
             SessionManager sessions = new SessionManager(request, store, touch, excluded, batch);
             sessions.deferLoad(); // sent with the next filter's lookups, or by getSession
+            batch.writesAtCommit(); // the commit always writes through the batch: later filters' writes may ride along
             SessionRequest wrapped = new SessionRequest(request, sessions);
             req.setAttribute(WRAPPED, Boolean.TRUE);
+            req.setAttribute(SessionSignals.STARTED_HERE, (java.util.function.BooleanSupplier) sessions::startedHere);
             CommitHook wrappedResponse = new CommitHook(response, sessions);
             try {
                 chain.doFilter(wrapped, wrappedResponse);
@@ -116,35 +119,8 @@ public class RedisSessionFilter implements Filter {
                 throw e;
             } finally {
                 req.removeAttribute(WRAPPED);
+                req.removeAttribute(SessionSignals.STARTED_HERE);
             }
-        }
-    }
-
-    /**
-     * This filter as the request batch sees it. It sends nothing early for filters before it: its
-     * own load is deferred (registered when the request enters) so that it travels with the next
-     * filter's lookups; when it stands later in the chain than another of our filters, it loads on
-     * its own (declare it first).
-     */
-    private final class Member implements RequestBatch.Member {
-        @Override
-        public String filterName() {
-            return filterName;
-        }
-
-        @Override
-        public SharedRedisClient redis() {
-            return runtime.redis();
-        }
-
-        @Override
-        public boolean batching() {
-            return runtime.chainBatching();
-        }
-
-        @Override
-        public ReadPlan<?> planFor(HttpServletRequest request) {
-            return null;
         }
     }
 
@@ -195,18 +171,8 @@ public class RedisSessionFilter implements Filter {
         return false;
     }
 
-    private static String pathOf(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String info = request.getPathInfo();
-        String p = (servletPath == null ? "" : servletPath) + (info == null ? "" : info);
-        return p.isEmpty() ? "/" : p;
-    }
-
     @Override
     public void destroy() {
-        if (store != null) {
-            RequestBatch.unregister(store.context(), member);
-        }
         if (store != null && store.context().getAttribute(RedisSessions.CONTEXT_ATTRIBUTE) == api) {
             store.context().removeAttribute(RedisSessions.CONTEXT_ATTRIBUTE);
         }

@@ -37,12 +37,23 @@ public final class RedisSessions {
      *
      * @throws IllegalStateException when no session filter has been initialised in this application
      */
-    public static RedisSessions of(ServletContext context) {
+    public static RedisSessions from(ServletContext context) {
         Object o = context.getAttribute(CONTEXT_ATTRIBUTE);
         if (o instanceof RedisSessions s) {
             return s;
         }
         throw new IllegalStateException("no RedisSessionFilter has been initialised in this web application");
+    }
+
+    /**
+     * The old name of {@link #from}, as the other filters' APIs are found
+     * ({@code ResponseCache.from}, {@code TokenBlacklist.from}).
+     *
+     * @deprecated use {@link #from(ServletContext)}; this name goes in the next minor release
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static RedisSessions of(ServletContext context) {
+        return from(context);
     }
 
     /** One live session of a principal. Times are epoch milliseconds; the interval is in seconds. */

@@ -117,6 +117,12 @@ final class SessionManager implements RedisSession.Owner {
 
     // ---- the servlet API, forwarded by SessionRequest ---------------------------------------
 
+    /** Whether this request created a session (without loading one). */
+    synchronized boolean startedHere() {
+        RedisSession s = current;
+        return s != null && !s.isInvalid() && s.isNew();
+    }
+
     synchronized RedisSession getSession(boolean create) {
         if (excluded) {
             return null;
@@ -397,7 +403,11 @@ final class SessionManager implements RedisSession.Owner {
             lockToken = null;
         }
         touchDue = false;
-        Results results = plans.isEmpty() ? null : store.repository().runAll(plans);
+        // one round trip, with the writes later filters deferred to this commit (a cache invalidation)
+        Results results = batch.write(plans);
+        if (results != null) {
+            SessionRepository.checked(results, plans);
+        }
         if (tooLarge != null) {
             throw tooLarge;
         }

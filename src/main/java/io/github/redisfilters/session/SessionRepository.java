@@ -340,11 +340,20 @@ final class SessionRepository {
      * @throws RedisUnavailableException when Redis could not serve one of them
      */
     Results runAll(List<? extends Plan<?>> plans) {
-        Results r = redis.send(plans);
+        return checked(redis.send(plans), plans);
+    }
+
+    /**
+     * {@code results} (of a pipeline that carried {@code plans}, perhaps with other filters' writes)
+     * when every one of {@code plans} succeeded.
+     *
+     * @throws RedisUnavailableException the first failure among {@code plans}
+     */
+    static Results checked(Results results, List<? extends Plan<?>> plans) {
         for (Plan<?> p : plans) {
-            r.get(p); // the first failure, if any, is the caller's failure mode
+            results.get(p); // the first failure, if any, is the caller's failure mode
         }
-        return r;
+        return results;
     }
 
     static byte[] bytes(String s) {

@@ -1,6 +1,6 @@
 package io.github.redisfilters.client;
 
-import io.github.redisfilters.web.FilterRuntime;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;

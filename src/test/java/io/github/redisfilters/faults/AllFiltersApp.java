@@ -27,6 +27,7 @@ import java.util.Map;
  *   <li>{@code GET /api/products/{id}} — cacheable JSON (60 s ttl rule)</li>
  *   <li>{@code GET /api/plain} — no session, no token needed</li>
  *   <li>{@code GET|POST /api/cart} — counter in the session</li>
+ *   <li>{@code POST /api/login} — a login as the demo does it: {@code user} put in the session, session id changed</li>
  *   <li>{@code GET /api/me} — echoes the bearer token's presence</li>
  *   <li>{@code GET /status} — the status servlet</li>
  * </ul>
@@ -92,6 +93,14 @@ public final class AllFiltersApp {
 
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if ("/login".equals(req.getPathInfo())) {
+                HttpSession s = req.getSession(true);
+                s.setAttribute("user", "alice");
+                req.changeSessionId();
+                resp.setContentType("application/json");
+                resp.getWriter().print("{\"user\":\"alice\"}");
+                return;
+            }
             HttpSession s = req.getSession(true);
             Integer n = (Integer) s.getAttribute("n");
             s.setAttribute("n", n == null ? 1 : n + 1);

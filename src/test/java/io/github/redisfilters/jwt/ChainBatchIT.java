@@ -10,12 +10,12 @@ import io.github.redisfilters.client.Replies;
 import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.client.WritePlan;
+import io.github.redisfilters.internal.runtime.FilterRuntime;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RoundTrips;
 import io.github.redisfilters.testing.ServletContainer;
-import io.github.redisfilters.web.FilterRuntime;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -195,6 +195,54 @@ class ChainBatchIT {
         assertThat(counter("probe:sent")).isNull();
     }
 
+    /** session filter, then the probe with a write due before the response; POST /api/login creates a session. */
+    void startWithSession(boolean batching) {
+        server = kind.start(ctx -> {
+            ctx.setInitParameter("redisUrl", REDIS.process().url());
+            ctx.setInitParameter("chainBatching", Boolean.toString(batching));
+            FilterRegistration.Dynamic session = ctx.addFilter("session", io.github.redisfilters.session.RedisSessionFilter.class);
+            session.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            probe(ctx, Map.of("write", "true"), "/api/*");
+            ctx.addServlet("login", new jakarta.servlet.http.HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    req.getSession(true).setAttribute("user", "alice");
+                    resp.getWriter().print("ok");
+                }
+            }).addMapping("/api/login");
+        });
+    }
+
+    long login() {
+        HttpResponse<String>[] r = new HttpResponse[1];
+        long n = roundTripsOf(() -> r[0] = Http.post(uri("/api/login"), ""));
+        assertThat(r[0].statusCode()).isEqualTo(200);
+        assertThat(r[0].headers().firstValue("Set-Cookie")).isPresent();
+        return n;
+    }
+
+    @Test
+    void aWriteDueBeforeTheResponseTravelsWithTheSessionSave() {
+        startWithSession(true);
+        login(); // connections made, scripts cached
+        try (Jedis j = REDIS.process().admin()) {
+            j.del("probe:written");
+        }
+        assertThat(login()).as(() -> "the probe's read, then session save + probe write: " + lastCommands).isEqualTo(2);
+        assertThat(counter("probe:written")).as("written before the client had its answer").isEqualTo("1");
+    }
+
+    @Test
+    void withoutBatchingTheDeferredWriteGoesOnItsOwn() {
+        startWithSession(false);
+        login();
+        try (Jedis j = REDIS.process().admin()) {
+            j.del("probe:written");
+        }
+        assertThat(login()).as(() -> "probe read, probe write, session save: " + lastCommands).isEqualTo(3);
+        assertThat(counter("probe:written")).isEqualTo("1");
+    }
+
     @Test
     void theContextParamTurnsBatchingOff() {
         start(true, Map.of("chainBatching", "false"), Map.of(), "/api/*");
@@ -208,55 +256,40 @@ class ChainBatchIT {
      * counts undos ({@code probe:undone}); {@code early=false} makes its plan one that must not
      * run early. It puts the count it read in {@code X-Probe}.
      */
-    public static final class ProbeFilter implements Filter, RequestBatch.Member {
+    public static final class ProbeFilter implements Filter {
         static final LuaScript COUNT = LuaScript.of("count.lua", "return redis.call('INCR', KEYS[1])");
         private FilterRuntime runtime;
-        private ServletContext context;
-        private String name;
+        private RequestBatch.Member member;
         private boolean early;
+        private boolean write;
 
         @Override
         public void init(FilterConfig config) throws ServletException {
             early = !"false".equals(config.getInitParameter("early"));
-            name = config.getFilterName();
-            context = config.getServletContext();
+            write = "true".equals(config.getInitParameter("write"));
             runtime = FilterRuntime.start(config, "probe", null, "probe");
-            RequestBatch.register(config.getServletContext(), this);
-        }
-
-        @Override
-        public String filterName() {
-            return name;
-        }
-
-        @Override
-        public SharedRedisClient redis() {
-            return runtime.redis();
-        }
-
-        @Override
-        public boolean batching() {
-            return runtime.chainBatching();
-        }
-
-        @Override
-        public ReadPlan<?> planFor(HttpServletRequest request) {
-            return new Count("probe:sent", early);
+            member = runtime.joinBatch(request -> new Count("probe:sent", early));
         }
 
         @Override
         public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
             HttpServletRequest request = (HttpServletRequest) req;
-            try (RequestBatch.Scope batch = RequestBatch.enter(request, this)) {
+            try (RequestBatch.Scope batch = RequestBatch.enter(request, member)) {
                 long sent = batch.read(new Count("probe:sent", early));
                 ((HttpServletResponse) res).setHeader("X-Probe", Long.toString(sent));
+                if (write) {
+                    // due before the response is seen: with an earlier member that writes at commit, it rides along
+                    Count w = new Count("probe:written", true);
+                    if (!batch.deferWrite(w, n -> { })) {
+                        runtime.redis().send(w);
+                    }
+                }
                 chain.doFilter(req, res);
             }
         }
 
         @Override
         public void destroy() {
-            RequestBatch.unregister(context, this);
             runtime.close();
         }
     }

@@ -2,8 +2,8 @@ package io.github.redisfilters.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.MutableClock;
+import io.github.redisfilters.testing.RedisFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +31,54 @@ class LimitScriptIT {
 
     private Decision hit(Rule rule) {
         return Limiters.hit(limiter, rule);
+    }
+
+    /**
+     * A report-only policy is decided as if enforced (it keeps its hit only when it and every
+     * enforced policy admit) but its denial never denies the request; the same in windows.lua
+     * (fixed and sliding counter only) and check.lua (with a sliding log).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fixed", "sliding-counter", "sliding"})
+    void aReportOnlyPolicyIsCountedAsIfEnforcedButNeverDenies(String algorithm) {
+        Rule shadow = Rule.parse("shadow: /x 2/1m " + algorithm + " report-only");
+        Rule real = Rule.parse("real: /x 4/1m " + (algorithm.equals("sliding") ? "fixed" : algorithm));
+        clock.set(T0 + 1_000);
+        for (int i = 1; i <= 4; i++) {
+            Decision d = Limiters.hit(limiter, shadow, real);
+            assertThat(d.admitted()).as("request %s", i).isTrue();
+            assertThat(d.outcomes().get(0).admitted()).as("shadow on request %s", i).isEqualTo(i <= 2);
+            assertThat(d.outcomes().get(0).remaining()).isEqualTo(Math.max(0, 2 - i));
+            assertThat(d.outcomes().get(1).remaining()).isEqualTo(4 - i);
+            assertThat(d.reported()).isEqualTo(i > 2);
+        }
+        Decision denied = Limiters.hit(limiter, shadow, real);
+        assertThat(denied.admitted()).as("the enforced policy denies").isFalse();
+        assertThat(denied.mostRestrictive().policy().name()).isEqualTo("real");
+        assertThat(kept("t:ratelimit:{ip:1.2.3.4}:shadow")).as("shadow kept only the hits it admitted").isEqualTo(2);
+        assertThat(kept("t:ratelimit:{ip:1.2.3.4}:real")).isEqualTo(4);
+    }
+
+    /** Hits stored under a policy key: log entries, or the sum of the window counters. */
+    static long kept(String key) {
+        try (Jedis j = REDIS.process().admin()) {
+            if (j.type(key).equals("zset")) {
+                return j.zcard(key);
+            }
+            return j.hvals(key).stream().mapToLong(Long::parseLong).sum();
+        }
+    }
+
+    @Test
+    void aReportOnlyPolicyKeepsNothingWhenAnEnforcedOneDenies() {
+        Rule shadow = Rule.parse("shadow: /x 10/1m fixed report-only");
+        Rule real = Rule.parse("real: /x 1/1m fixed");
+        clock.set(T0 + 1_000);
+        assertThat(Limiters.hit(limiter, shadow, real).admitted()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(Limiters.hit(limiter, shadow, real).admitted()).isFalse();
+        }
+        assertThat(kept("t:ratelimit:{ip:1.2.3.4}:shadow")).as("only the admitted request").isEqualTo(1);
     }
 
     @Test
@@ -82,7 +130,7 @@ class LimitScriptIT {
                 keys.add("ref:{ip:5.6.7.8}:" + p.name());
                 args.addAll(List.of(p.algorithm().code, Long.toString(p.limit()), Long.toString(p.window().toMillis())));
             }
-            List<?> general = (List<?>) REDIS.client().eval(RedisLimiter.CHECK, keys, args);
+            List<?> general = (List<?>) REDIS.client().eval(LimitCheck.CHECK, keys, args);
             assertThat(lean.admitted()).as("step %s", i).isEqualTo(((Long) general.get(0)) == 1);
             assertThat(lean.nowMillis()).isEqualTo(general.get(1));
             for (int k = 0; k < 2; k++) {

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.MutableClock;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
-import io.github.redisfilters.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,24 +32,16 @@ import redis.clients.jedis.Jedis;
 @EnumSource(ContainerKind.class)
 class RateLimitFilterIT {
     static final long T0 = 1_800_000_000_000L; // aligned to 15 min
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static RedisProcess redis;
 
     @Parameter
     ContainerKind kind;
 
     @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        redis.flushAll();
+    static void redis() {
+        redis = REDIS.process(); // started, and emptied before every test, by the fixture
     }
 
     @ParameterizedTest
@@ -114,7 +106,7 @@ class RateLimitFilterIT {
         RateLimitConfig config = RateLimitConfig.builder()
                 .rules("login: POST /api/auth/login 5/15m fixed; api: /api/** 100/1m sliding")
                 .headers(RateLimitConfig.Headers.ALL).clock(clock)
-                .redis(RedisSettings.builder().url(redis.url()).build()).build();
+                .redisSettings(RedisSettings.builder().url(redis.url()).build()).build();
         long windowEndSec = (T0 + 900_000) / 1000;
         try (ServletContainer app = Apps.withConfig(kind, config)) {
             for (int i = 1; i <= 5; i++) {
@@ -267,7 +259,7 @@ class RateLimitFilterIT {
     void customKeyResolverSeparatesTenants() {
         RateLimitConfig config = RateLimitConfig.builder().rules("tenant: /t 1/1h fixed by custom else reject")
                 .keyResolver(request -> request.getHeader("X-Tenant"))
-                .redis(RedisSettings.builder().url(redis.url()).build()).build();
+                .redisSettings(RedisSettings.builder().url(redis.url()).build()).build();
         try (ServletContainer app = Apps.withConfig(kind, config)) {
             assertThat(Http.get(app.uri("/t"), "X-Tenant", "acme").statusCode()).isEqualTo(200);
             assertThat(Http.get(app.uri("/t"), "X-Tenant", "globex").statusCode()).isEqualTo(200);

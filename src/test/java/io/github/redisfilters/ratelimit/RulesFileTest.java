@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rules files in JSON and YAML: one schema, one set of errors, and YAML's dangerous corners closed. */
@@ -102,13 +101,15 @@ class RulesFileTest {
     }
 
     @Test
-    @Timeout(5)
     void anAliasBombIsRefusedAtItsFirstAliasWithoutExpansion() {
-        long start = System.nanoTime();
         assertThatThrownBy(() -> load("classpath:ratelimit/alias-bomb.yaml"))
                 .hasMessage("rules file 'classpath:ratelimit/alias-bomb.yaml' is not valid YAML: YAML alias '*lol0' is not"
-                        + " supported: write the value out (anchors, aliases and merge keys are refused) at line 3, column 14");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                        + " supported: write the value out (anchors, aliases and merge keys are refused) at line 3, column 14")
+                // refused by the event walk at the first alias, before any mapping (which is where expansion would happen)
+                .cause().isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class)
+                .isNotInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class)
+                .satisfies(c -> assertThat(((com.fasterxml.jackson.core.JsonProcessingException) c).getLocation().getLineNr())
+                        .isEqualTo(3));
     }
 
     @Test

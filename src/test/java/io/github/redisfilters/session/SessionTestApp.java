@@ -108,10 +108,10 @@ final class SessionTestApp {
                     }
                 }
                 case "logoutAll" -> {
-                    int n = RedisSessions.of(req.getServletContext()).invalidateAll(name);
+                    int n = RedisSessions.from(req.getServletContext()).invalidateAll(name);
                     resp.getWriter().print(n);
                 }
-                case "find" -> resp.getWriter().print(RedisSessions.of(req.getServletContext()).findByPrincipal(name).size());
+                case "find" -> resp.getWriter().print(RedisSessions.from(req.getServletContext()).findByPrincipal(name).size());
                 case "forever" -> {
                     HttpSession s = req.getSession();
                     s.setMaxInactiveInterval(0);

@@ -127,7 +127,20 @@ public enum ContainerKind {
         }
     }
 
+    /**
+     * System property that, when set, becomes every test application's {@code chainBatching}
+     * context-param before its own setup runs: the {@code unbatched} failsafe run sets it to
+     * {@code false} so that the multi-filter suites show the same decisions with batching off.
+     */
+    public static final String CHAIN_BATCHING = "redisfilters.chainBatching";
+
     static ServletContainerInitializer initializer(AppSetup setup) {
-        return (classes, ctx) -> setup.configure(ctx);
+        return (classes, ctx) -> {
+            String batching = System.getProperty(CHAIN_BATCHING);
+            if (batching != null) {
+                ctx.setInitParameter("chainBatching", batching);
+            }
+            setup.configure(ctx);
+        };
     }
 }

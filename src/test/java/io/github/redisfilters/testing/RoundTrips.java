@@ -2,6 +2,7 @@ package io.github.redisfilters.testing;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -23,17 +24,43 @@ public final class RoundTrips implements AutoCloseable {
 
     /** Read events the server handled while {@code action} ran (the measuring commands excluded). */
     public long of(Runnable action) {
+        return of(action, null, null);
+    }
+
+    /**
+     * As {@link #of(Runnable)}, but the count also takes in what the server handles after
+     * {@code action} returned until {@code settled} holds (e.g. a cache store that follows the
+     * response). {@code settled} is asked on this counter's own connection, up to 10 s, and must
+     * send exactly one command named {@code settledCommand} per question (one read event each):
+     * its questions are not counted.
+     */
+    public long of(Runnable action, String settledCommand, Predicate<Jedis> settled) {
         admin.ping();
         Map<String, Long> commandsBefore = commandStats();
         long before = reads();
         action.run();
-        long n = reads() - before - 1; // the second INFO is one read event
+        long polls = 0;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (settled != null) {
+            polls++;
+            if (settled.test(admin)) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not settled within 10 s");
+            }
+        }
+        long n = reads() - before - 1 - polls; // the second INFO is one read event
         Map<String, Long> after = commandStats();
         after.replaceAll((k, v) -> v - commandsBefore.getOrDefault(k, 0L));
-        after.values().removeIf(v -> v == 0);
         after.remove("info");
+        if (polls > 0) {
+            after.merge(settledCommand, -polls, Long::sum);
+        }
+        after.values().removeIf(v -> v == 0);
         lastCommands = after;
-        return n;
+        // a replica's REPLCONF ACK (each second) is a read event on a primary, not a client's round trip
+        return n - after.getOrDefault("replconf", 0L);
     }
 
     /** The commands (name → calls) Redis ran during the last {@link #of}, to explain a count. */

@@ -69,6 +69,6 @@ final class DemoServices {
 
     /** Published by the RedisSessionFilter when it starts. */
     RedisSessions sessions() {
-        return RedisSessions.of(context);
+        return RedisSessions.from(context);
     }
 }

@@ -8,8 +8,10 @@
 -- ARGV[1]   now in epoch milliseconds, or '' to use Redis TIME (the test seam passes a clock)
 -- ARGV[2]   id unique to this request (sliding-log members must be unique even within one ms)
 -- ARGV[3i], ARGV[3i+1], ARGV[3i+2]  algorithm of policy i ('f' fixed, 'l' sliding log,
---           'c' sliding-window counter), its limit, its window in milliseconds
--- Reply: { allAdmitted (0/1), now, then per policy: admitted (0/1), remaining, resetAtMs }
+--           'c' sliding-window counter; upper case for a report-only policy, whose denial is
+--           reported but not enforced), its limit, its window in milliseconds
+-- Reply: { allAdmitted (0/1, enforced policies), now, then per policy: admitted (0/1), remaining, resetAtMs }
+-- A policy keeps this request's hit only when every enforced policy and the policy itself admit.
 -- resetAtMs = when the policy next frees one unit of quota (what Retry-After is derived from).
 --
 -- This runs on every limited request, so the common case is kept to the fewest Redis calls: a
@@ -29,7 +31,8 @@ local out = { 1, now }
 -- pass 1: decide. out[3i] = admitted, out[3i+1] = hits counted (including this one for counters,
 -- before it for the log), out[3i+2] = the previous window's hits (sliding counter)
 for i = 1, n do
-  local k, a, l, w = KEYS[i], ARGV[3 * i], tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2])
+  local k, a, l, w = KEYS[i], string.lower(ARGV[3 * i]), tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2])
+  local enforced = a == ARGV[3 * i]
   local ok, c, prev
   if a == 'l' then
     redis.call('ZREMRANGEBYSCORE', k, '-inf', now - w)
@@ -57,7 +60,12 @@ for i = 1, n do
       ok = prev * (w - (now - idx * w)) + c * w <= l * w
     end
   end
-  if ok then out[3 * i] = 1 else out[3 * i] = 0; out[1] = 0 end
+  if ok then
+    out[3 * i] = 1
+  else
+    out[3 * i] = 0
+    if enforced then out[1] = 0 end
+  end
   out[3 * i + 1] = c
   out[3 * i + 2] = prev or 0
 end
@@ -65,11 +73,12 @@ end
 -- pass 2: consume (log) or give back (counters), then remaining and reset per policy
 local all = out[1] == 1
 for i = 1, n do
-  local k, a, l, w = KEYS[i], ARGV[3 * i], tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2])
+  local k, a, l, w = KEYS[i], string.lower(ARGV[3 * i]), tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2])
   local c, prev = out[3 * i + 1], out[3 * i + 2]
+  local keep = all and out[3 * i] == 1
   local remaining, reset
   if a == 'l' then
-    if all then
+    if keep then
       redis.call('ZADD', k, now, now .. ':' .. ARGV[2] .. ':' .. i)
       redis.call('PEXPIRE', k, w)
       c = c + 1
@@ -83,7 +92,7 @@ for i = 1, n do
     if o[2] then reset = tonumber(o[2]) + w else reset = now + w end
   else
     local idx = math.floor(now / w)
-    if not all then
+    if not keep then
       redis.call('HINCRBY', k, idx, '-1')
       c = c - 1
     end

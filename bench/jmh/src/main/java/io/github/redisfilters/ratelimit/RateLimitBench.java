@@ -1,6 +1,6 @@
 package io.github.redisfilters.ratelimit;
 
-import io.github.redisfilters.web.ClientAddressResolver;
+import io.github.redisfilters.internal.web.ClientAddressResolver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Proxy;

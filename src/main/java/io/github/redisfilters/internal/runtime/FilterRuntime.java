@@ -1,5 +1,6 @@
-package io.github.redisfilters.web;
+package io.github.redisfilters.internal.runtime;
 
+import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
@@ -9,29 +10,38 @@ import io.github.redisfilters.metrics.FilterMetrics;
 import io.github.redisfilters.metrics.MetricsRegistry;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What every filter holds between {@code init} and {@code destroy}: the shared Redis client of
- * its web application and its counters. Starting it acquires the client and registers the
- * counters and logs the filter's effective configuration once; closing it gives both back.
+ * its web application, its counters and its membership of the request batch. Starting it
+ * acquires the client, registers the counters and logs the filter's effective configuration
+ * once; closing it gives all of them back.
+ *
+ * <p>This is the lifecycle glue between the shared layers ({@code client}, {@code metrics},
+ * {@code config}) and the capability packages; nothing in the shared layers imports it.
  */
 public final class FilterRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FilterRuntime.class);
 
     private final ServletContext context;
+    private final String filterName;
     private final SharedRedisClient redis;
     private final FilterMetrics metrics;
     private final String keyPrefix;
     private final boolean chainBatching;
+    private RequestBatch.Member member;
     private boolean closed;
 
-    private FilterRuntime(ServletContext context, SharedRedisClient redis, FilterMetrics metrics, String keyPrefix,
-            boolean chainBatching) {
+    private FilterRuntime(ServletContext context, String filterName, SharedRedisClient redis, FilterMetrics metrics,
+            String keyPrefix, boolean chainBatching) {
         this.context = context;
+        this.filterName = filterName;
         this.redis = redis;
         this.metrics = metrics;
         this.keyPrefix = keyPrefix;
@@ -68,7 +78,7 @@ public final class FilterRuntime implements AutoCloseable {
         registry.registerClient(redis);
         registry.register(metrics);
         LOG.info("filter '{}' ({}) started: {}; redis={}", name, kind, config, redis.target());
-        return new FilterRuntime(ctx, redis, metrics, effective.keyPrefix(), batching);
+        return new FilterRuntime(ctx, name, redis, metrics, effective.keyPrefix(), batching);
     }
 
     /** {@code chainBatching}: the filter's init-param, else the context-param, else true. */
@@ -94,6 +104,65 @@ public final class FilterRuntime implements AutoCloseable {
         return chainBatching;
     }
 
+    /**
+     * Makes the filter a member of its web application's request batch (see {@link RequestBatch}),
+     * until {@link #close}. Call once, at the end of {@code init}.
+     *
+     * @param planFor the read plan the filter would send for a request if it were reached now, or
+     *                null when it would not touch Redis or its lookup may not run early; must not
+     *                change the request and must be cheap (see {@link RequestBatch.Member#planFor})
+     * @return the member to {@linkplain RequestBatch#enter enter} each request's batch with
+     */
+    public synchronized RequestBatch.Member joinBatch(Function<HttpServletRequest, ReadPlan<?>> planFor) {
+        if (member != null) {
+            throw new IllegalStateException("filter '" + filterName + "' already joined the request batch");
+        }
+        member = new Member(filterName, redis, chainBatching, planFor);
+        RequestBatch.register(context, member);
+        return member;
+    }
+
+    /**
+     * A filter as the request batch sees it. A plain class with identity equality, not a record:
+     * the batch keys a map by member, and with a record's generated {@code hashCode}/{@code equals}
+     * (linked through {@code java.lang.runtime.ObjectMethods}) Tomcat could no longer collect an
+     * undeployed application's class loader (SessionLeakIT).
+     */
+    private static final class Member implements RequestBatch.Member {
+        private final String filterName;
+        private final SharedRedisClient redis;
+        private final boolean batching;
+        private final Function<HttpServletRequest, ReadPlan<?>> planner;
+
+        Member(String filterName, SharedRedisClient redis, boolean batching,
+                Function<HttpServletRequest, ReadPlan<?>> planner) {
+            this.filterName = filterName;
+            this.redis = redis;
+            this.batching = batching;
+            this.planner = planner;
+        }
+
+        @Override
+        public String filterName() {
+            return filterName;
+        }
+
+        @Override
+        public SharedRedisClient redis() {
+            return redis;
+        }
+
+        @Override
+        public boolean batching() {
+            return batching;
+        }
+
+        @Override
+        public ReadPlan<?> planFor(HttpServletRequest request) {
+            return planner.apply(request);
+        }
+    }
+
     /** The shared Redis client of the filter's web application. */
     public SharedRedisClient redis() {
         return redis;
@@ -115,6 +184,9 @@ public final class FilterRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        if (member != null) {
+            RequestBatch.unregister(context, member);
+        }
         MetricsRegistry registry = MetricsRegistry.of(context);
         registry.unregister(metrics);
         registry.unregisterClient(redis);

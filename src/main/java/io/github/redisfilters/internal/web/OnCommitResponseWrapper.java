@@ -1,4 +1,4 @@
-package io.github.redisfilters.web;
+package io.github.redisfilters.internal.web;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;

@@ -1,4 +1,4 @@
-package io.github.redisfilters.web;
+package io.github.redisfilters.internal.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

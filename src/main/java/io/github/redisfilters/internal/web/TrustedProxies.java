@@ -1,4 +1,4 @@
-package io.github.redisfilters.web;
+package io.github.redisfilters.internal.web;
 
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;

@@ -1,4 +1,4 @@
-package io.github.redisfilters.web;
+package io.github.redisfilters.internal.web;
 
 import static io.github.redisfilters.testing.Fuzz.guarded;
 import static io.github.redisfilters.testing.Fuzz.text;

@@ -1,4 +1,4 @@
-package io.github.redisfilters.web;
+package io.github.redisfilters.internal.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
