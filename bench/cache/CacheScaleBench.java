@@ -87,6 +87,7 @@ public class CacheScaleBench {
                 p.destroy();
             }
         }
+        System.exit(0); // the HTTP client's and Jedis' non-daemon threads would keep the JVM alive
     }
 
     static void invalidation(HttpClient http, String base) throws Exception {
