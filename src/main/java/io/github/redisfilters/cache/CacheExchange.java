@@ -499,7 +499,7 @@ final class CacheExchange {
     void redisDown() throws IOException, ServletException {
         metrics.increment("errors");
         if (config.failureMode() == ResponseCacheConfig.FailureMode.CLOSED) {
-            res.setHeader("Retry-After", "5");
+            res.setHeader("Retry-After", Long.toString(Math.max(1, (config.retryAfter().toMillis() + 999) / 1000)));
             ProblemResponse.send(res, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Cache unavailable",
                     "The response cache cannot reach its store.", null);
             return;

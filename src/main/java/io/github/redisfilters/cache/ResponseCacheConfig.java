@@ -60,7 +60,7 @@ public final class ResponseCacheConfig {
     static final Set<String> OWN_PARAMETERS = Set.of("rules", "invalidations", "failureMode", "maxEntrySize",
             "cacheStatusHeader", "tagHeader", "shareAuthorized", "sessionCookies", "generateEtag", "coalesceMisses",
             "lockTimeout", "coalesceWait", "hitForPass", "grace", "staleWhileRevalidate", "staleIfError", "sortQuery",
-            "ignoredQueryParameters");
+            "ignoredQueryParameters", "retryAfter");
 
     /** What happens when Redis cannot be reached. */
     public enum FailureMode {
@@ -73,6 +73,7 @@ public final class ResponseCacheConfig {
     private final List<Rule> rules;
     private final List<Invalidation> invalidations;
     private final FailureMode failureMode;
+    private final Duration retryAfter;
     private final long maxEntrySize;
     private final String cacheStatusHeader;
     private final String tagHeader;
@@ -95,6 +96,7 @@ public final class ResponseCacheConfig {
         this.rules = List.copyOf(b.rules);
         this.invalidations = List.copyOf(b.invalidations);
         this.failureMode = b.failureMode;
+        this.retryAfter = b.retryAfter;
         this.maxEntrySize = b.maxEntrySize;
         this.cacheStatusHeader = b.cacheStatusHeader;
         this.tagHeader = b.tagHeader;
@@ -139,23 +141,25 @@ public final class ResponseCacheConfig {
                 + "'standard', e.g. '/api/products/** 60s; /static/* standard'", Rule::parseList);
         b.invalidations = p.get("invalidations", b.invalidations, "';'-separated 'PATTERN -> TARGET[,TARGET]' "
                 + "entries, e.g. '/api/products -> /api/products*'", Invalidation::parseList);
-        b.failureMode(p.enumValue("failureMode", FailureMode.class, b.failureMode));
-        b.maxEntrySize(p.size("maxEntrySize", b.maxEntrySize, 0, Integer.MAX_VALUE - 64));
+        // the reader only parses; every limit is the builder setter's (one place for all paths)
+        p.apply("failureMode", InitParams.enumForm(FailureMode.class), b::failureMode)
+                .apply("retryAfter", InitParams.DURATION, b::retryAfter)
+                .apply("maxEntrySize", InitParams.SIZE, b::maxEntrySize)
+                .apply("shareAuthorized", InitParams.BOOLEAN, b::shareAuthorized)
+                .apply("generateEtag", InitParams.BOOLEAN, b::generateEtag)
+                .apply("coalesceMisses", InitParams.BOOLEAN, b::coalesceMisses)
+                .apply("lockTimeout", InitParams.DURATION, b::lockTimeout)
+                .apply("coalesceWait", InitParams.DURATION, b::coalesceWait)
+                .apply("hitForPass", InitParams.DURATION, b::hitForPass)
+                .apply("grace", InitParams.DURATION, b::grace)
+                .apply("staleWhileRevalidate", InitParams.DURATION, b::staleWhileRevalidate)
+                .apply("staleIfError", InitParams.DURATION, b::staleIfError)
+                .apply("sortQuery", InitParams.BOOLEAN, b::sortQuery);
         b.cacheStatusHeader(optionalName(p.string("cacheStatusHeader", b.cacheStatusHeader)));
         b.tagHeader(optionalName(p.string("tagHeader", b.tagHeader)));
-        b.shareAuthorized(p.bool("shareAuthorized", b.shareAuthorized));
         if (p.raw("sessionCookies").isPresent()) {
             b.sessionCookies(p.list("sessionCookies"));
         }
-        b.generateEtag(p.bool("generateEtag", b.generateEtag));
-        b.coalesceMisses(p.bool("coalesceMisses", b.coalesceMisses));
-        b.lockTimeout(p.duration("lockTimeout", b.lockTimeout, Duration.ofMillis(100), MAX_LOCK));
-        b.coalesceWait(p.duration("coalesceWait", b.coalesceWait, Duration.ZERO, MAX_LOCK));
-        b.hitForPass(p.duration("hitForPass", b.hitForPass, Duration.ZERO, MAX_LOCK));
-        b.grace(p.duration("grace", b.grace, Duration.ZERO, MAX_STALE));
-        b.staleWhileRevalidate(p.duration("staleWhileRevalidate", b.staleWhileRevalidate, Duration.ZERO, MAX_STALE));
-        b.staleIfError(p.duration("staleIfError", b.staleIfError, Duration.ZERO, MAX_STALE));
-        b.sortQuery(p.bool("sortQuery", b.sortQuery));
         b.ignoredQueryParameters(p.list("ignoredQueryParameters"));
         b.redisSettings(RedisSettings.forFilter(filterConfig, p));
         return p.validate(b::build);
@@ -168,6 +172,8 @@ public final class ResponseCacheConfig {
     public List<Rule> rules() { return rules; }
     public List<Invalidation> invalidations() { return invalidations; }
     public FailureMode failureMode() { return failureMode; }
+    /** {@code Retry-After} of the 503 answered in failure mode {@code closed}; default 5 s. */
+    public Duration retryAfter() { return retryAfter; }
     public long maxEntrySize() { return maxEntrySize; }
     /** Name of the cache status header, or null when off. */
     public String cacheStatusHeader() { return cacheStatusHeader; }
@@ -205,7 +211,7 @@ public final class ResponseCacheConfig {
     @Override
     public String toString() {
         return "ResponseCacheConfig{rules=" + rules + ", invalidations=" + invalidations + ", failureMode="
-                + failureMode.name().toLowerCase(Locale.ROOT) + ", maxEntrySize=" + maxEntrySize
+                + failureMode.name().toLowerCase(Locale.ROOT) + ", retryAfter=" + Durations.format(retryAfter) + ", maxEntrySize=" + maxEntrySize
                 + ", cacheStatusHeader=" + cacheStatusHeader + ", tagHeader=" + tagHeader + ", shareAuthorized="
                 + shareAuthorized + ", sessionCookies=" + sessionCookies + ", generateEtag=" + generateEtag
                 + ", coalesceMisses=" + coalesceMisses + ", lockTimeout=" + Durations.format(lockTimeout)
@@ -355,6 +361,7 @@ public final class ResponseCacheConfig {
         private List<Rule> rules = List.of(Rule.standard("/**"));
         private List<Invalidation> invalidations = List.of();
         private FailureMode failureMode = FailureMode.OPEN;
+        private Duration retryAfter = Duration.ofSeconds(5);
         private long maxEntrySize = Sizes.parse("1MB");
         private String cacheStatusHeader = "X-Cache";
         private String tagHeader = "Cache-Tag";
@@ -405,11 +412,18 @@ public final class ResponseCacheConfig {
             return this;
         }
 
+        /** {@code Retry-After} of the 503 in failure mode {@code closed}: one second to one day (default 5 s). */
+        public Builder retryAfter(Duration retryAfter) {
+            this.retryAfter = Durations.check("retryAfter", Objects.requireNonNull(retryAfter, "retryAfter"),
+                    Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
         /** Largest stored body in bytes (default 1 MB); 0 stores only empty bodies. */
         public Builder maxEntrySize(long bytes) {
             if (bytes < 0 || bytes > Integer.MAX_VALUE - 64) {
-                throw new IllegalArgumentException("maxEntrySize must be between 0 and " + (Integer.MAX_VALUE - 64)
-                        + " bytes, was " + bytes);
+                throw new IllegalArgumentException("maxEntrySize must be from 0 to " + (Integer.MAX_VALUE - 64)
+                        + " bytes but was " + bytes);
             }
             this.maxEntrySize = bytes;
             return this;

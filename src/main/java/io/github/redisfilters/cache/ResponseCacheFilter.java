@@ -1,11 +1,10 @@
 package io.github.redisfilters.cache;
 
-import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.client.RequestBatch;
-import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.ConfigException;
 import io.github.redisfilters.internal.runtime.FilterRuntime;
+import io.github.redisfilters.internal.web.RequestPaths;
 import io.github.redisfilters.metrics.FilterMetrics;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -57,7 +56,8 @@ public class ResponseCacheFilter implements Filter {
     private FilterMetrics metrics;
     private ServletContext context;
     private String filterName;
-    private final Member member = new Member();
+    private ResponseCache api;
+    private RequestBatch.Member member;
     /** Lock tokens of this filter start with this, then name the request (see {@link #lockToken}). */
     private final String tokenSalt = Long.toHexString(ThreadLocalRandom.current().nextLong());
     /** Vary names last seen per URL key on this server: lets a lookup send only those headers. */
@@ -89,7 +89,7 @@ public class ResponseCacheFilter implements Filter {
         keys = new CacheKeys(runtime.keyPrefix(), c.sortQuery(), c.ignoredQueryParameters());
         store = new CacheStore(runtime.redis(), keys);
         invalidator = new Invalidator(keys, c.invalidations());
-        ResponseCache api = new ResponseCache(store, keys);
+        api = new ResponseCache(store, keys);
         context = filterConfig.getServletContext();
         filterName = filterConfig.getFilterName();
         context.setAttribute(ResponseCache.ATTRIBUTE + "." + filterName, api);
@@ -98,13 +98,18 @@ public class ResponseCacheFilter implements Filter {
                 context.setAttribute(ResponseCache.ATTRIBUTE, api);
             }
         }
-        RequestBatch.register(context, member);
+        member = runtime.joinBatch(request -> receive(request).lookup()); // a pure read (its lock is undone)
     }
 
     @Override
     public void destroy() {
         if (context != null) {
-            RequestBatch.unregister(context, member);
+            context.removeAttribute(ResponseCache.ATTRIBUTE + "." + filterName);
+            synchronized (context) {
+                if (context.getAttribute(ResponseCache.ATTRIBUTE) == api) {
+                    context.removeAttribute(ResponseCache.ATTRIBUTE);
+                }
+            }
         }
         if (runtime != null) {
             runtime.close();
@@ -236,8 +241,7 @@ public class ResponseCacheFilter implements Filter {
     }
 
     private static String appPath(HttpServletRequest req) {
-        String p = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
-        return p.isEmpty() ? "/" : p;
+        return RequestPaths.applicationPath(req);
     }
 
     // ----- invalidation (RFC 9111 §4.4)
@@ -335,26 +339,4 @@ public class ResponseCacheFilter implements Filter {
         return false;
     }
 
-    /** This filter as the request batch sees it: its lookup may run early (an unused lock is released). */
-    private final class Member implements RequestBatch.Member {
-        @Override
-        public String filterName() {
-            return filterName;
-        }
-
-        @Override
-        public SharedRedisClient redis() {
-            return runtime.redis();
-        }
-
-        @Override
-        public boolean batching() {
-            return runtime.chainBatching();
-        }
-
-        @Override
-        public ReadPlan<?> planFor(HttpServletRequest request) {
-            return receive(request).lookup();
-        }
-    }
 }

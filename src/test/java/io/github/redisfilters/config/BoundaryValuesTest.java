@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.github.redisfilters.client.RedisSettings;
+import io.github.redisfilters.cache.ResponseCacheConfig;
 import io.github.redisfilters.jwt.JwtBlacklistConfig;
 import io.github.redisfilters.ratelimit.RateLimitConfig;
 import io.github.redisfilters.session.RedisSessionConfig;
@@ -47,6 +48,7 @@ class BoundaryValuesTest {
     static final WebXml JWT = JwtBlacklistConfig::fromInitParams;
     static final WebXml SESSION = RedisSessionConfig::fromInitParams;
     static final WebXml RATE_LIMIT = RateLimitConfig::fromInitParams;
+    static final WebXml CACHE = ResponseCacheConfig::fromInitParams;
 
     static Stream<Case> cases() {
         List<Case> c = new ArrayList<>();
@@ -83,6 +85,17 @@ class BoundaryValuesTest {
         }
         duration(c, "rateLimit", "retryAfter", RATE_LIMIT, d -> RateLimitConfig.builder().retryAfter(d).build(),
                 "999ms", "1s", "1d", "25h");
+        // response cache
+        duration(c, "cache", "retryAfter", CACHE, d -> ResponseCacheConfig.builder().retryAfter(d).build(), "999ms", "1s", "1d", "25h");
+        duration(c, "cache", "lockTimeout", CACHE, d -> ResponseCacheConfig.builder().lockTimeout(d).build(), "99ms", "100ms", "1h", "3601s");
+        duration(c, "cache", "coalesceWait", CACHE, d -> ResponseCacheConfig.builder().coalesceWait(d).build(), "0s", "1h", "3601s");
+        duration(c, "cache", "hitForPass", CACHE, d -> ResponseCacheConfig.builder().hitForPass(d).build(), "0s", "1h", "3601s");
+        duration(c, "cache", "grace", CACHE, d -> ResponseCacheConfig.builder().grace(d).build(), "0s", "366d", "367d");
+        duration(c, "cache", "staleIfError", CACHE, d -> ResponseCacheConfig.builder().staleIfError(d).build(), "0s", "366d", "367d");
+        for (long n : new long[] {0, Integer.MAX_VALUE - 64, Integer.MAX_VALUE - 63}) {
+            c.add(new Case("cache", "maxEntrySize", Long.toString(n), () -> ResponseCacheConfig.builder().maxEntrySize(n).build(),
+                    CACHE));
+        }
         // the shared Redis settings, as init-params of any filter (here the JWT filter)
         for (int n : new int[] {-1, 0, 1_000_000, 1_000_001}) {
             c.add(new Case("jwt", "redisDatabase", Integer.toString(n), () -> redis().database(n).build(), JWT));
