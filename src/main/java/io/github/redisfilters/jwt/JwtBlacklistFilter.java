@@ -53,6 +53,8 @@ public class JwtBlacklistFilter implements Filter {
     private ServletContext context;
     private String namedAttribute;
     private RequestBatch.Member member;
+    /** Request attribute holding this filter's {@link Inspected} token. */
+    private String inspectedAttribute;
 
     /** For web.xml and {@code @WebFilter}: reads {@link JwtBlacklistConfig#fromInitParams}. */
     public JwtBlacklistFilter() {
@@ -77,6 +79,7 @@ public class JwtBlacklistFilter implements Filter {
         context = filterConfig.getServletContext();
         namedAttribute = TokenBlacklist.CONTEXT_ATTRIBUTE + "." + filterConfig.getFilterName();
         context.setAttribute(namedAttribute, blacklist);
+        inspectedAttribute = JwtBlacklistFilter.class.getName() + ".inspected." + filterConfig.getFilterName();
         member = runtime.joinBatch(this::planFor); // a pure read: any earlier filter of ours may send it
         synchronized (context) {
             if (context.getAttribute(TokenBlacklist.CONTEXT_ATTRIBUTE) == null) {
@@ -164,8 +167,33 @@ public class JwtBlacklistFilter implements Filter {
 
     private static final NoToken NO_TOKEN = new NoToken();
 
+    /** A token and what it called for, kept on the request (a plain class: compared by token only). */
+    private static final class Inspected {
+        final String token;
+        final Inspection inspection;
+
+        Inspected(String token, Inspection inspection) {
+            this.token = token;
+            this.inspection = inspection;
+        }
+    }
+
+    /**
+     * What the request's token calls for. Parsed once per request and token: when another of our
+     * filters planned this filter's lookup early, the claims it parsed are reused here (the token
+     * must be the same string, so a filter in between that changed it is seen).
+     */
     private Inspection inspect(HttpServletRequest request) {
         BearerTokenExtractor.Result found = extractor.extract(request);
+        if (found instanceof BearerTokenExtractor.Found f) {
+            Object memo = request.getAttribute(inspectedAttribute);
+            if (memo instanceof Inspected i && i.token.equals(f.token())) {
+                return i.inspection;
+            }
+            Inspection result = inspect(f.token());
+            request.setAttribute(inspectedAttribute, new Inspected(f.token(), result));
+            return result;
+        }
         if (found instanceof BearerTokenExtractor.NoToken) {
             return config.required() ? new Reject(401, null, "a bearer token is required", "missing") : NO_TOKEN;
         }
@@ -173,7 +201,10 @@ public class JwtBlacklistFilter implements Filter {
             return invalid.invalidRequest() ? new Reject(400, "invalid_request", invalid.description(), "malformed")
                     : new Reject(401, "invalid_token", invalid.description(), "malformed");
         }
-        String token = ((BearerTokenExtractor.Found) found).token();
+        throw new IllegalStateException("unknown extraction result " + found);
+    }
+
+    private Inspection inspect(String token) {
         JwtClaims claims;
         try {
             claims = JwtClaims.parse(token);
