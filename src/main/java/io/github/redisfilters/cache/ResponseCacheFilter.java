@@ -57,6 +57,8 @@ public class ResponseCacheFilter implements Filter {
     private ServletContext context;
     private String filterName;
     private ResponseCache api;
+    /** Request attribute holding what this filter received the request as ({@link ReceivedFor}). */
+    private String receivedAttribute;
     private RequestBatch.Member member;
     /** Lock tokens of this filter start with this, then name the request (see {@link #lockToken}). */
     private final String tokenSalt = Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -98,6 +100,7 @@ public class ResponseCacheFilter implements Filter {
                 context.setAttribute(ResponseCache.ATTRIBUTE, api);
             }
         }
+        receivedAttribute = ResponseCacheFilter.class.getName() + ".received." + filterName;
         member = runtime.joinBatch(request -> receive(request).lookup()); // a pure read (its lock is undone)
     }
 
@@ -184,6 +187,32 @@ public class ResponseCacheFilter implements Filter {
      * from the request alone, so another filter may send it early).
      */
     private Received receive(HttpServletRequest req) {
+        // once per request object: another of our filters that planned this lookup early saw the
+        // same object unless a filter in between wrapped the request (then it is computed again)
+        if (req.getDispatcherType() != jakarta.servlet.DispatcherType.REQUEST) {
+            return receiveNow(req); // a forward or include changes the paths of the same request
+        }
+        Object memo = req.getAttribute(receivedAttribute);
+        if (memo instanceof ReceivedFor r && r.request == req) {
+            return r.received;
+        }
+        Received received = receiveNow(req);
+        req.setAttribute(receivedAttribute, new ReceivedFor(req, received));
+        return received;
+    }
+
+    /** A request object and what it was received as (a plain class: compared by identity). */
+    private static final class ReceivedFor {
+        final HttpServletRequest request;
+        final Received received;
+
+        ReceivedFor(HttpServletRequest request, Received received) {
+            this.request = request;
+            this.received = received;
+        }
+    }
+
+    private Received receiveNow(HttpServletRequest req) {
         String method = req.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             boolean safe = method.equals("OPTIONS") || method.equals("TRACE");
