@@ -188,9 +188,9 @@ public final class RequestBatch {
 
         /**
          * Sends {@code plans} together with the writes deferred to this member's commit, as one
-         * pipelined round trip (sends them alone when this request does not batch).
-         *
-         * @throws RedisUnavailableException when Redis cannot be reached at all
+         * pipelined round trip (sends them alone when this request does not batch). As with
+         * {@link SharedRedisClient#send(List)}, a plan Redis could not serve holds its failure in
+         * the results; null when there was nothing to send.
          */
         public Results write(List<? extends Plan<?>> plans) {
             return batch.write(member, plans);
