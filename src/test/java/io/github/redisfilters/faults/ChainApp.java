@@ -35,9 +35,21 @@ final class ChainApp implements AutoCloseable {
     /** What the client saw of one request, and the Redis round trips it cost. */
     record Seen(long roundTrips, String commands, int status, String remaining, String cache, String body) {
         /** The answer without the cost. */
-        List<String> answer() {
-            return List.of(Integer.toString(status), String.valueOf(remaining), String.valueOf(cache), body);
+        /** The answer, with the remaining quota as used since {@code first} (warm-up may take a varying number). */
+        List<String> answer(Seen first) {
+            String used = remaining == null || first.remaining == null ? String.valueOf(remaining)
+                    : Long.toString(Long.parseLong(first.remaining) - Long.parseLong(remaining));
+            return List.of(Integer.toString(status), used, String.valueOf(cache), body);
         }
+    }
+
+    /** Each request's answer in a walk, its quota counted from the walk's first request. */
+    static List<List<String>> answers(List<Seen> walk) {
+        List<List<String>> out = new ArrayList<>(walk.size());
+        for (Seen s : walk) {
+            out.add(s.answer(walk.get(0)));
+        }
+        return out;
     }
 
     /** Counts the round trips of an action (one server, or the sum over a Cluster's nodes). */

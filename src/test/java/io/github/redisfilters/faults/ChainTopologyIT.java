@@ -105,9 +105,7 @@ class ChainTopologyIT {
             try (ChainApp app = ChainApp.start(ContainerKind.JETTY, params, false, "sentinel2:")) {
                 alone = app.walk(onMaster);
             }
-            for (int i = 0; i < batched.size(); i++) {
-                assertThat(alone.get(i).answer()).as("request %d answered alike", i).isEqualTo(batched.get(i).answer());
-            }
+            assertThat(ChainApp.answers(alone)).as("answered alike").isEqualTo(ChainApp.answers(batched));
         }
     }
 
@@ -136,9 +134,7 @@ class ChainTopologyIT {
             try (ChainApp app = ChainApp.start(ContainerKind.JETTY, params, false, "cluster2:")) {
                 alone = app.walk(perNode);
             }
-            for (int i = 0; i < batched.size(); i++) {
-                assertThat(alone.get(i).answer()).as("request %d answered alike", i).isEqualTo(batched.get(i).answer());
-            }
+            assertThat(ChainApp.answers(alone)).as("answered alike").isEqualTo(ChainApp.answers(batched));
         }
     }
 }
