@@ -13,6 +13,9 @@ public interface Commands {
     /** {@code GET key}. Reply: the value or null. */
     void get(byte[] key);
 
+    /** {@code HGETALL key}. Reply: a {@code Map<byte[], byte[]>} of fields to values (empty when there is no such key). */
+    void hgetall(byte[] key);
+
     /** {@code MGET keys} (one hash slot). Reply: a list of values (null for missing keys). */
     void mget(List<byte[]> keys);
 

@@ -45,7 +45,7 @@ final class PlanSender {
     /** One recorded command. */
     record Command(Kind kind, LuaScript script, byte[][] keys, byte[][] args) {
         /** {@code EVAL} is {@code EVALSHA} with the {@code EVAL} fallback; {@code EVAL_SOURCE} sends the source at once. */
-        enum Kind { EVAL, EVAL_SOURCE, GET, MGET, DEL }
+        enum Kind { EVAL, EVAL_SOURCE, GET, HGETALL, MGET, DEL }
     }
 
     private static Command asEval(Command c) {
@@ -64,6 +64,11 @@ final class PlanSender {
         @Override
         public void get(byte[] key) {
             commands.add(new Command(Command.Kind.GET, null, new byte[][] {key}, null));
+        }
+
+        @Override
+        public void hgetall(byte[] key) {
+            commands.add(new Command(Command.Kind.HGETALL, null, new byte[][] {key}, null));
         }
 
         @Override
@@ -165,6 +170,7 @@ final class PlanSender {
             case EVAL -> p.evalsha(c.script().sha1().getBytes(StandardCharsets.US_ASCII), List.of(c.keys()), List.of(c.args()));
             case EVAL_SOURCE -> p.eval(c.script().source().getBytes(StandardCharsets.UTF_8), List.of(c.keys()), List.of(c.args()));
             case GET -> p.get(c.keys()[0]);
+            case HGETALL -> p.hgetAll(c.keys()[0]);
             case MGET -> p.mget(c.keys());
             case DEL -> p.del(c.keys());
         };
@@ -205,6 +211,8 @@ final class PlanSender {
                 return j.eval(c.script().source().getBytes(StandardCharsets.UTF_8), List.of(c.keys()), List.of(c.args()));
             case GET:
                 return j.get(c.keys()[0]);
+            case HGETALL:
+                return j.hgetAll(c.keys()[0]);
             case MGET:
                 return j.mget(c.keys());
             default:

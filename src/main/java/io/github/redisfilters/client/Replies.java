@@ -29,7 +29,7 @@ public final class Replies {
 
     /**
      * The raw reply of command {@code i}: {@code byte[]} for bulk and status replies, {@link Long}
-     * for integers, {@link List} for arrays, null for nil.
+     * for integers, {@link List} for arrays, a {@code Map<byte[], byte[]>} for {@code HGETALL}, null for nil.
      *
      * @throws RedisUnavailableException when Redis answered this command with an error
      */

@@ -36,16 +36,17 @@ import java.util.function.Function;
  *
  * <p>The operations, for a caller that batches a whole filter chain:
  * <ul>
- * <li>{@link #loadPlan} reads a session. With {@code touch=false} and no lock token it is a
- * <b>pure read</b>: it writes nothing a later request could notice, so it may be sent before the
- * application asks for its session, or for a request that never does
- * ({@link ReadPlan#mayRunEarly()} is true for every load without the touch; a lock it took is
- * taken back by its {@link ReadPlan#undo undo}, a {@link #releasePlan}). Its reply says whether a
- * touch (access time, TTL) is due; the session filter then lets the touch ride on its save, or
- * sends {@link #savePlan} with no changes once the application has used the session. With
- * {@code touch=true} the touch rides on the load itself (what the filter does when it loads by
- * itself). With a lock token the load also takes the session's write lock, or answers
- * {@link Busy} (and reads nothing) when another request holds it.</li>
+ * <li>{@link #loadPlan} reads a session. Without a lock token it is a <b>pure read</b>, a plain
+ * {@code HGETALL} (no script): it writes nothing a later request could notice, so it may be sent
+ * before the application asks for its session, or for a request that never does. Whether a touch
+ * (access time, TTL, principal-index horizon) is due is decided from the fields
+ * ({@link #parseHash}); the session filter lets the touch ride on its save, or sends
+ * {@link #savePlan} with no changes once the application has used the session (at most once per
+ * touch granularity, g = min(1 s, interval / 10), per session). With a lock token the load runs
+ * load.lua: it takes the session's write lock, or answers {@link Busy} (and reads nothing) when
+ * another request holds it, and with {@code touch=true} writes the touch itself
+ * ({@link ReadPlan#mayRunEarly()} is false only then; a lock an early load took is taken back by
+ * its {@link ReadPlan#undo undo}, a {@link #releasePlan}).</li>
  * <li>{@link #savePlan} writes the changes, the touch and the principal, and releases the
  * request's lock, atomically; {@link #releasePlan} releases a taken lock that no save followed
  * (a request that changed nothing, or that never asked for the session it was pre-loaded for),
@@ -115,17 +116,33 @@ final class SessionRepository {
             List<byte[]> args) implements ReadPlan<Loaded> {
         @Override
         public void addTo(Commands commands) {
-            commands.eval(LOAD, keys, args);
+            if (lockToken == null) {
+                commands.hgetall(keys.get(0)); // a pure read: no script (the touch, when due, rides on the save)
+            } else {
+                commands.eval(LOAD, keys, args);
+            }
         }
 
         @Override
         public Loaded decide(Replies replies) {
-            return parseLoad(id, now, replies.get(0));
+            if (lockToken != null) {
+                return parseLoad(id, now, replies.get(0));
+            }
+            Object hash;
+            try {
+                hash = replies.get(0);
+            } catch (RedisUnavailableException e) {
+                if (String.valueOf(e.getMessage()).contains("WRONGTYPE")) {
+                    return null; // a foreign value under a session's name: no such session (as load.lua says)
+                }
+                throw e;
+            }
+            return parseHash(id, now, hash);
         }
 
         @Override
         public boolean mayRunEarly() {
-            return !touch;
+            return lockToken == null || !touch;
         }
 
         @Override
@@ -162,16 +179,18 @@ final class SessionRepository {
      * @param lockToken  take the session's write lock with this token; null = no lock
      */
     LoadPlan loadPlan(String id, long now, boolean touch, String lockToken, long lockTtlMillis) {
+        if (lockToken == null) {
+            return new LoadPlan(this, id, now, touch, null, List.of(bytes(sessionKey(id))), List.of());
+        }
         return new LoadPlan(this, id, now, touch, lockToken, List.of(bytes(sessionKey(id)), bytes(lockKey(id))),
-                List.of(bytes(Long.toString(now)), touch ? ONE : ZERO, lockToken == null ? EMPTY : bytes(lockToken),
-                        bytes(Long.toString(lockTtlMillis))));
+                List.of(bytes(Long.toString(now)), touch ? ONE : ZERO, bytes(lockToken), bytes(Long.toString(lockTtlMillis))));
     }
 
     Loaded load(String id, long now, boolean touch, String lockToken, long lockTtlMillis) {
         return redis.send(loadPlan(id, now, touch, lockToken, lockTtlMillis));
     }
 
-    /** The decision half of a load: what the script's reply means. */
+    /** The decision half of a locking load: what load.lua's reply means. */
     static Loaded parseLoad(String id, long now, Object reply) {
         if (!(reply instanceof List<?> list) || list.size() < 2) {
             return null;
@@ -182,39 +201,90 @@ final class SessionRepository {
         if (list.size() < 5 || !(list.get(4) instanceof List<?> h)) {
             return null;
         }
-        boolean locked = Long.valueOf(1L).equals(list.get(0));
-        boolean refresh = Long.valueOf(1L).equals(list.get(1));
-        Long previous = parseLong(list.get(2));
-        boolean touchDue = Long.valueOf(1L).equals(list.get(3));
-        Long created = null;
-        Long access = null;
-        Long max = null;
-        String principal = null;
-        Map<String, byte[]> attributes = new LinkedHashMap<>();
+        Fields f = new Fields();
         for (int i = 0; i + 1 < h.size(); i += 2) {
-            Object rawField = h.get(i);
-            Object value = h.get(i + 1);
+            f.add(h.get(i), h.get(i + 1));
+        }
+        Long previous = parseLong(list.get(2));
+        return f.stored(id, now, Long.valueOf(1L).equals(list.get(0)), Long.valueOf(1L).equals(list.get(1)),
+                previous != null ? previous : f.access, Long.valueOf(1L).equals(list.get(3)));
+    }
+
+    /**
+     * The decision half of a pure read: the session's {@code HGETALL} (a map of field to value,
+     * or a flat list of fields and values; empty when there is no such session). Whether a touch
+     * is due is decided here as load.lua decides it.
+     */
+    static Loaded parseHash(String id, long now, Object reply) {
+        Fields f = new Fields();
+        if (reply instanceof Map<?, ?> map) {
+            if (map.isEmpty()) {
+                return null;
+            }
+            map.forEach(f::add);
+        } else if (reply instanceof List<?> h && !h.isEmpty()) {
+            for (int i = 0; i + 1 < h.size(); i += 2) {
+                f.add(h.get(i), h.get(i + 1));
+            }
+        } else {
+            return null;
+        }
+        return f.stored(id, now, false, false, f.access, f.touchDue(now));
+    }
+
+    /** A session hash's fields as they are read: metadata, and attributes by name. */
+    private static final class Fields {
+        Long created;
+        Long access;
+        Long max;
+        Long horizon;
+        String principal;
+        final Map<String, byte[]> attributes = new LinkedHashMap<>();
+
+        void add(Object rawField, Object value) {
             if (!(rawField instanceof byte[] f) || f.length == 0) {
-                continue;
+                return;
             }
             if (f[0] == '#') {
-                switch (string(f)) {
-                    case "#c" -> created = parseLong(value);
-                    case "#a" -> access = parseLong(value);
-                    case "#m" -> max = parseLong(value);
-                    case "#p" -> principal = string(value);
-                    default -> {
+                if (f.length == 2) {
+                    switch (f[1]) {
+                        case 'c' -> created = parseLong(value);
+                        case 'a' -> access = parseLong(value);
+                        case 'm' -> max = parseLong(value);
+                        case 'p' -> principal = string(value);
+                        case 'x' -> horizon = parseLong(value);
+                        default -> {
+                        }
                     }
                 }
             } else if (f.length > 2 && f[0] == 'a' && f[1] == ':' && value instanceof byte[] b) {
-                String name = new String(f, 2, f.length - 2, StandardCharsets.UTF_8);
-                attributes.put(name, b);
+                attributes.put(new String(f, 2, f.length - 2, StandardCharsets.UTF_8), b);
             }
         }
-        boolean corrupt = created == null || max == null || max < 0 || max > Integer.MAX_VALUE;
-        long last = previous != null ? previous : access != null ? access : created != null ? created : now;
-        return new Stored(id, created == null ? now : created, last, corrupt ? 0 : (int) (long) max, principal,
-                attributes, refresh, corrupt, locked, touchDue);
+
+        /**
+         * load.lua's rule: touch granularity g = min(1 s, interval / 10); due when the recorded
+         * access is g or more away from now, or when the principal index horizon comes within
+         * the session's lifetime plus g. Corrupt metadata: never due (nothing is written).
+         */
+        boolean touchDue(long now) {
+            if (max == null) {
+                return false;
+            }
+            long m = max;
+            long g = m > 0 && m < 10 ? m * 100 : 1000;
+            long last = access == null ? 0 : access;
+            boolean due = now - last >= g || last - now >= g;
+            boolean refreshDue = m > 0 && principal != null && (horizon == null ? 0 : horizon) < now + m * 1000 + g;
+            return due || refreshDue;
+        }
+
+        Stored stored(String id, long now, boolean locked, boolean refresh, Long previous, boolean touchDue) {
+            boolean corrupt = created == null || max == null || max < 0 || max > Integer.MAX_VALUE;
+            long last = previous != null ? previous : created != null ? created : now;
+            return new Stored(id, created == null ? now : created, last, corrupt ? 0 : (int) (long) max, principal,
+                    attributes, refresh, corrupt, locked, touchDue);
+        }
     }
 
     // ---- save ---------------------------------------------------------------------------------
