@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import jakarta.servlet.Filter;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -42,6 +44,8 @@ import redis.clients.jedis.RedisClient;
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class ResponseCacheBenchIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static final byte[] BODY = ("{\"products\":[" + "{\"id\":1,\"name\":\"product\"},".repeat(35) + "{}]}")
             .getBytes(StandardCharsets.UTF_8);
 
@@ -83,8 +87,8 @@ class ResponseCacheBenchIT {
         int threads = Integer.getInteger("bench.threads", 16);
         int seconds = Integer.getInteger("bench.seconds", 4);
         int rounds = Integer.getInteger("bench.rounds", 5);
-        try (RedisProcess redis = RedisProcess.start();
-             RedisClient direct = RedisClient.create(redis.url());
+        RedisProcess redis = REDIS.process();
+        try (RedisClient direct = RedisClient.create(redis.url());
              ServletContainer app = ContainerKind.JETTY.start(ctx -> {
                  ctx.setInitParameter("redisUrl", redis.url());
                  ctx.addFilter("cache", new ResponseCacheFilter(ResponseCacheConfig.builder()

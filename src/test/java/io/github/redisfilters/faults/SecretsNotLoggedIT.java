@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.redisfilters.jwt.TokenBlacklist;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No secret — Redis password, bearer token, session id — appears in any log line, error response
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class SecretsNotLoggedIT {
     private static final String REDIS_PASSWORD = "redis-pw-S3CRET-91";
+    @RegisterExtension
+    static final RedisFixture REDIS = RedisFixture.withPassword(REDIS_PASSWORD);
 
     @Test
     void secretsStayOutOfLogsResponsesAndStatus() throws Exception {
@@ -34,8 +38,8 @@ class SecretsNotLoggedIT {
         String cookieValue;
         String token;
         StringBuilder responses = new StringBuilder();
-        try (RedisProcess redis = RedisProcess.start("--requirepass", REDIS_PASSWORD).adminAuth(null, REDIS_PASSWORD);
-             ServletContainer app = ContainerKind.TOMCAT.start(AllFiltersApp.setup(
+        RedisProcess redis = REDIS.process();
+        try (ServletContainer app = ContainerKind.TOMCAT.start(AllFiltersApp.setup(
                      "redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + redis.port(), Map.of()))) {
             HttpResponse<String> created = Http.post(app.uri("/api/cart"), "");
             assertThat(created.statusCode()).isEqualTo(200);

@@ -9,12 +9,14 @@ import io.github.redisfilters.faults.AllFiltersApp;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.LogCapture;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Revocations live in Redis: when that Redis keeps nothing across a restart, or has restarted, the
@@ -23,11 +25,15 @@ import org.junit.jupiter.api.Test;
  */
 class RevocationPersistenceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final RedisFixture VOLATILE = new RedisFixture(); // the harness default: --save "" --appendonly no
+    @RegisterExtension
+    static final RedisFixture PERSISTENT = new RedisFixture("--appendonly", "yes", "--appendfsync", "always");
 
     @Test
     void aRedisThatPersistsNothingIsReportedOnceAndOnTheStatusPage() throws Exception {
-        try (RedisProcess redis = RedisProcess.start(); // --save "" --appendonly no
-             LogCapture log = LogCapture.start();
+        RedisProcess redis = VOLATILE.process();
+        try (LogCapture log = LogCapture.start();
              ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(), Map.of()))) {
             String token = token("p-1");
             for (int i = 0; i < 5; i++) {
@@ -41,8 +47,8 @@ class RevocationPersistenceIT {
 
     @Test
     void aRestartOfAPersistentRedisIsReportedAndRevocationsSurviveIt() throws Exception {
-        try (RedisProcess redis = RedisProcess.start("--appendonly", "yes", "--appendfsync", "always");
-             LogCapture log = LogCapture.start();
+        RedisProcess redis = PERSISTENT.process();
+        try (LogCapture log = LogCapture.start();
              ServletContainer app = ContainerKind.JETTY.start(AllFiltersApp.setup(redis.url(), Map.of()))) {
             String token = token("p-2");
             assertThat(Http.get(app.uri("/api/me"), "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisClusterGroup;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.RedisSentinelGroup;
 import io.github.redisfilters.testing.SampleProcess;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -26,20 +28,24 @@ import redis.clients.jedis.Jedis;
  */
 class EnvironmentIT {
     private static final Path SAMPLES = WebXmlSamplesIT.SAMPLES;
+    private static final String PASSWORD = "env-pass-4411";
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
+    @RegisterExtension
+    static final RedisFixture SECURED = RedisFixture.withPassword(PASSWORD);
 
     @Test
     void hostPortAndPasswordFromTheEnvironment() {
-        String password = "env-pass-4411";
-        try (RedisProcess redis = RedisProcess.start("--requirepass", password).adminAuth(null, password);
-             SampleProcess app = SampleProcess.start(SAMPLES.resolve("session.xml"), Map.of("REDIS_HOST", "127.0.0.1",
-                     "REDIS_PORT", String.valueOf(redis.port()), "REDIS_PASSWORD", password), List.of())) {
+        RedisProcess redis = SECURED.process();
+        try (SampleProcess app = SampleProcess.start(SAMPLES.resolve("session.xml"), Map.of("REDIS_HOST", "127.0.0.1",
+                     "REDIS_PORT", String.valueOf(redis.port()), "REDIS_PASSWORD", PASSWORD), List.of())) {
             assertThat(Http.post(app.uri("/api/cart"), "{}").statusCode()).isEqualTo(200);
             assertThat(Http.get(app.uri("/__clients")).body().trim())
                     .isEqualTo("redis://***@127.0.0.1:" + redis.port() + "/0 UP");
             try (Jedis admin = redis.admin()) {
                 assertThat(admin.dbSize()).as("the session was stored").isPositive();
             }
-            assertThat(app.log()).doesNotContain(password);
+            assertThat(app.log()).doesNotContain(PASSWORD);
         }
     }
 
@@ -74,8 +80,8 @@ class EnvironmentIT {
     @ParameterizedTest
     @ValueSource(strings = {"rate-limit-rules-file.xml", "rate-limit-rules-file-yaml.xml"})
     void rulesFromARulesFileLimitRealRequests(String sample) {
-        try (RedisProcess redis = RedisProcess.start();
-             SampleProcess app = SampleProcess.start(SAMPLES.resolve(sample), Map.of("REDIS_URL", redis.url()), List.of())) {
+        RedisProcess redis = REDIS.process();
+        try (SampleProcess app = SampleProcess.start(SAMPLES.resolve(sample), Map.of("REDIS_URL", redis.url()), List.of())) {
             // login: POST /api/auth/login 5 per 15 minutes (fixed window): the sixth is refused,
             // unless a window boundary fell between the requests (then the reset time moved): try again
             List<Integer> statuses = logins(app);

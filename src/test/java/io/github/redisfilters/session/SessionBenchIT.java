@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Throughput of the session filter (on Tomcat) against the container's own in-memory session on the same
@@ -24,12 +26,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class SessionBenchIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
 
     @Test
     void bench() throws Exception {
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer withFilter = ContainerKind.TOMCAT.start(SessionTestApp.app("redisUrl", redis.url(), Map.of()));
+        RedisProcess redis = REDIS.process();
+        try (ServletContainer withFilter = ContainerKind.TOMCAT.start(SessionTestApp.app("redisUrl", redis.url(), Map.of()));
              ServletContainer container = ContainerKind.TOMCAT.start(ctx -> ctx.addServlet("ops", new SessionTestApp.Ops())
                      .addMapping("/s/*"))) {
             String id = sessionId(Http.get(withFilter.uri("/s/set?name=a&value=1")));

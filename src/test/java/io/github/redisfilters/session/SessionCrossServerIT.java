@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
@@ -15,16 +16,19 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One Redis, one Jetty and one Tomcat: a session moves freely between them; Redis down → 503. */
 class SessionCrossServerIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static RedisProcess redis;
     static ServletContainer jetty;
     static ServletContainer tomcat;
 
     @BeforeAll
     static void start() {
-        redis = RedisProcess.start();
+        redis = REDIS.process(); // emptied before every test, and started again after a test killed it
         jetty = ContainerKind.JETTY.start(SessionTestApp.app("redisUrl", redis.url(),
                 Map.of("redisFailureThreshold", "1", "redisRetryInterval", "100ms", "retryAfter", "7s")));
         tomcat = ContainerKind.TOMCAT.start(SessionTestApp.app("redisUrl", redis.url(),
@@ -35,7 +39,6 @@ class SessionCrossServerIT {
     static void stop() {
         jetty.close();
         tomcat.close();
-        redis.close();
     }
 
     @Test

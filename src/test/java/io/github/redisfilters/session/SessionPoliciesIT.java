@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.ServletContainer;
 import java.net.http.HttpResponse;
@@ -15,16 +16,19 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** The non-default policies: JSON codec, new-session on unreadable data, fail-open. */
 class SessionPoliciesIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static RedisProcess redis;
     static ServletContainer app;
 
     @BeforeAll
     static void start() {
-        redis = RedisProcess.start();
+        redis = REDIS.process(); // emptied before every test, and started again after a test killed it
         app = ContainerKind.JETTY.start(SessionTestApp.app("redisUrl", redis.url(), Map.of(
                 "codec", "json", "unreadableAttribute", "new-session", "failureMode", "fail-open",
                 "redisFailureThreshold", "1", "redisRetryInterval", "100ms", "keyPrefix", "pol:")));
@@ -33,7 +37,6 @@ class SessionPoliciesIT {
     @AfterAll
     static void stop() {
         app.close();
-        redis.close();
     }
 
     @Test

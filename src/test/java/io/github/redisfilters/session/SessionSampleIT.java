@@ -6,15 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
-import io.github.redisfilters.testing.RedisProcess;
+import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.SampleFilter;
 import io.github.redisfilters.testing.ServletContainer;
 import java.io.InputStream;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code web.xml-samples/session.xml} is valid Jakarta EE 10 and its filter boots and works as declared. */
 class SessionSampleIT {
+    @RegisterExtension
+    static final RedisFixture REDIS = new RedisFixture();
     static final Path SAMPLE = Path.of("web.xml-samples/session.xml");
 
     @Test
@@ -22,9 +25,8 @@ class SessionSampleIT {
         SampleFilter sample = SampleFilter.first(SAMPLE);
         assertThat(sample.className()).isEqualTo(RedisSessionFilter.class.getName());
         assertThat(RedisSessionConfig.parameterNames()).containsAll(sample.params().keySet());
-        try (RedisProcess redis = RedisProcess.start();
-             ServletContainer app = ContainerKind.TOMCAT.start(ctx -> {
-                 ctx.setInitParameter("redisUrl", redis.url());
+        try (ServletContainer app = ContainerKind.TOMCAT.start(ctx -> {
+                 ctx.setInitParameter("redisUrl", REDIS.process().url());
                  sample.register(ctx);
                  ctx.addServlet("ops", new SessionTestApp.Ops()).addMapping("/s/*");
              })) {

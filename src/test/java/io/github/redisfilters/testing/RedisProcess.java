@@ -248,6 +248,25 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Redis' clock ({@code TIME}) in milliseconds: read before and after a write to bracket when it set an expiry. */
+    public long timeMillis() {
+        try (Jedis j = admin()) {
+            List<String> t = j.time();
+            return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+        }
+    }
+
+    /**
+     * When {@code key} expires, in Redis' clock ({@code PEXPIRETIME}; -1 no expiry, -2 no key). Unlike
+     * a PTTL it does not shrink while a test runs: minus the TTL a write meant to set, it must fall
+     * between {@link #timeMillis()} read before and after that write.
+     */
+    public long expiryMillis(String key) {
+        try (Jedis j = admin()) {
+            return j.pexpireTime(key);
+        }
+    }
+
     public void flushAll() {
         try (Jedis j = admin()) {
             j.flushAll();
