@@ -11,15 +11,26 @@ import java.util.List;
  * The Redis side of one blacklist check as a read plan, so that it can travel in one pipeline
  * with the other filters' lookups: {@link #plan} says which keys to {@code MGET} (derived from
  * the token alone); {@link #decide} turns the replies into a verdict. A pure read: another filter
- * may send it before this one is reached.
- *
- * @param keys       keys to read with one {@code MGET}: the token entry, then (for tokens with a
- *                   subject) the subject's watermark; all in one hash-tag slot
- * @param issuedAt   the token's {@code iat}, or null
+ * may send it before this one is reached. Immutable: a token's check is built once and kept with
+ * its parse ({@link ParsedTokens}); all keys share one hash-tag slot.
  */
-record BlacklistCheck(List<String> keys, Long issuedAt) implements ReadPlan<BlacklistCheck.Verdict> {
+final class BlacklistCheck implements ReadPlan<BlacklistCheck.Verdict> {
     /** What the replies say. */
     enum Verdict { NOT_REVOKED, TOKEN_REVOKED, SUBJECT_REVOKED }
+
+    private final List<String> keys;
+    private final List<byte[]> rawKeys;
+    private final Long issuedAt;
+
+    BlacklistCheck(List<String> keys, Long issuedAt) {
+        this.keys = List.copyOf(keys);
+        List<byte[]> raw = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            raw.add(k.getBytes(StandardCharsets.UTF_8));
+        }
+        this.rawKeys = List.copyOf(raw);
+        this.issuedAt = issuedAt;
+    }
 
     static BlacklistCheck plan(BlacklistKeys keys, JwtClaims claims, String token) {
         String id = BlacklistKeys.tokenId(claims.jti(), token);
@@ -29,13 +40,19 @@ record BlacklistCheck(List<String> keys, Long issuedAt) implements ReadPlan<Blac
         return new BlacklistCheck(keys.subjectKeys(claims.subject(), id), claims.issuedAt());
     }
 
+    /** Keys to read with one {@code MGET}: the token entry, then (for tokens with a subject) the subject's watermark. */
+    List<String> keys() {
+        return keys;
+    }
+
+    /** The token's {@code iat}, or null. */
+    Long issuedAt() {
+        return issuedAt;
+    }
+
     @Override
     public void addTo(Commands commands) {
-        List<byte[]> raw = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            raw.add(keys.get(i).getBytes(StandardCharsets.UTF_8));
-        }
-        commands.mget(raw);
+        commands.mget(rawKeys);
     }
 
     @Override

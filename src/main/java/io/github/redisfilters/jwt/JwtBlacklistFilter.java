@@ -53,6 +53,8 @@ public class JwtBlacklistFilter implements Filter {
     private ServletContext context;
     private String namedAttribute;
     private RequestBatch.Member member;
+    /** Tokens recently parsed (bounded; expiry and Redis are still checked on every request). */
+    private final ParsedTokens tokens = new ParsedTokens(this::parse);
     /** Request attribute holding this filter's {@link Inspected} token. */
     private String inspectedAttribute;
 
@@ -205,17 +207,24 @@ public class JwtBlacklistFilter implements Filter {
     }
 
     private Inspection inspect(String token) {
-        JwtClaims claims;
-        try {
-            claims = JwtClaims.parse(token);
-        } catch (MalformedTokenException e) {
-            return new Reject(401, "invalid_token", e.getMessage(), "malformed");
+        ParsedTokens.Parsed p = tokens.get(token);
+        if (p.malformed() != null) {
+            return new Reject(401, "invalid_token", p.malformed(), "malformed");
         }
-        if (claims.expiresAt() != null
-                && claims.expiresAt() + config.clockSkew().toSeconds() < config.clock().instant().getEpochSecond()) {
+        Long exp = p.claims().expiresAt();
+        if (exp != null && exp + config.clockSkew().toSeconds() < config.clock().instant().getEpochSecond()) {
             return new Reject(401, "invalid_token", "token expired", "expired");
         }
-        return new Check(token, BlacklistCheck.plan(blacklist.keys(), claims, token));
+        return new Check(token, p.plan());
+    }
+
+    private ParsedTokens.Parsed parse(String token) {
+        try {
+            JwtClaims claims = JwtClaims.parse(token);
+            return new ParsedTokens.Parsed(claims, BlacklistCheck.plan(blacklist.keys(), claims, token), null);
+        } catch (MalformedTokenException e) {
+            return new ParsedTokens.Parsed(null, null, e.getMessage());
+        }
     }
 
     /** The lookup this filter would send for {@code request}, for the request batch (null: none). */

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
+import io.github.redisfilters.testing.MutableClock;
 import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.ServletContainer;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,8 +51,20 @@ class JwtBlacklistFilterIT {
         JwtTestApp.filter(ctx, "jwtRequired", Map.of("required", "true", "realm", "shop"), "/required/*");
         JwtTestApp.filter(ctx, "jwtVerified", Map.of("verifierClass", TestTokens.Hs256Verifier.class.getName()), "/verified/*");
         JwtTestApp.filter(ctx, "jwtCookie", Map.of("cookieName", "jwt", "queryParameter", "access_token"), "/cookie/*");
+        FilterRegistration.Dynamic clocked = ctx.addFilter("jwtClocked",
+                new JwtBlacklistFilter(JwtBlacklistConfig.builder().clock(CLOCK).clockSkew(java.time.Duration.ZERO).build()));
+        clocked.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/clocked/*");
         JwtTestApp.servlets(ctx);
+        ctx.addServlet("clockedMe", new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp) {
+                resp.setStatus(200);
+            }
+        }).addMapping("/clocked/me");
     }
+
+    /** The clock of the filter on /clocked/*, moved by tests. */
+    static final MutableClock CLOCK = new MutableClock(System.currentTimeMillis());
 
     @AfterParameterizedClassInvocation
     static void stop() {
@@ -156,6 +172,24 @@ class JwtBlacklistFilterIT {
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue(
                 "Bearer error=\"invalid_token\", error_description=\"token expired\"");
         assertThat(REDIS.process().totalCommands()).isZero();
+    }
+
+    @Test
+    void aTokenSeenBeforeIsStillJudgedByTheClockAndRedisOnEveryRequest() {
+        CLOCK.set(System.currentTimeMillis());
+        Instant now = CLOCK.instant();
+        String token = TestTokens.token("dora", "c-" + kind, now.minusSeconds(10), now.plusSeconds(60));
+        assertThat(Http.get(serverA.uri("/clocked/me"), "Authorization", auth(token)).statusCode()).isEqualTo(200);
+        REDIS.process().resetStats();
+        assertThat(Http.get(serverA.uri("/clocked/me"), "Authorization", auth(token)).statusCode()).isEqualTo(200);
+        assertThat(REDIS.process().commandStats()).as("the parse is kept, the lookup is not").containsEntry("mget", 1L);
+        TokenBlacklist.from(serverA.servletContext()).revoke(token);
+        assertRevoked(Http.get(serverA.uri("/clocked/me"), "Authorization", auth(token)));
+        CLOCK.advanceSeconds(61); // past exp (no skew): the kept parse must not keep it valid
+        HttpResponse<String> r = Http.get(serverA.uri("/clocked/me"), "Authorization", auth(token));
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue(
+                "Bearer error=\"invalid_token\", error_description=\"token expired\"");
     }
 
     @Test
