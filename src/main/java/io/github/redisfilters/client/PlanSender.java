@@ -52,6 +52,13 @@ final class PlanSender {
         return new Command(Command.Kind.EVAL_SOURCE, c.script(), c.keys(), c.args());
     }
 
+    /** The commands {@code plan} adds, in order. */
+    static List<Command> record(Plan<?> plan) {
+        Recorder r = new Recorder();
+        plan.addTo(r);
+        return r.commands;
+    }
+
     /** Records what plans add. */
     static final class Recorder implements Commands {
         final List<Command> commands = new ArrayList<>(4);
@@ -87,14 +94,33 @@ final class PlanSender {
      * plan. Throws (so that the caller's breaker sees it) only for failures of the whole batch.
      */
     static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, ExecutorService clusterExecutor, long deadlineNanos) {
-        Recorder recorder = new Recorder();
+        return send(j, plans, null, clusterExecutor, deadlineNanos);
+    }
+
+    /**
+     * As {@link #send(UnifiedJedis, List, ExecutorService, long)}, with each plan's commands
+     * already {@linkplain #record recorded} ({@code recorded.get(i)} for {@code plans.get(i)}), or
+     * null to record them now.
+     */
+    static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, List<List<Command>> recorded,
+            ExecutorService clusterExecutor, long deadlineNanos) {
+        List<Command> commands;
         int[] starts = new int[plans.size() + 1];
-        for (int i = 0; i < plans.size(); i++) {
-            starts[i] = recorder.commands.size();
-            plans.get(i).addTo(recorder);
+        if (recorded == null) {
+            Recorder recorder = new Recorder();
+            for (int i = 0; i < plans.size(); i++) {
+                starts[i] = recorder.commands.size();
+                plans.get(i).addTo(recorder);
+            }
+            commands = recorder.commands;
+        } else {
+            commands = new ArrayList<>(plans.size() * 2);
+            for (int i = 0; i < plans.size(); i++) {
+                starts[i] = commands.size();
+                commands.addAll(recorded.get(i));
+            }
         }
-        starts[plans.size()] = recorder.commands.size();
-        List<Command> commands = recorder.commands;
+        starts[plans.size()] = commands.size();
         Object[] replies = new Object[commands.size()];
         if (commands.size() == 1) {
             replies[0] = single(j, commands.get(0), deadlineNanos);

@@ -349,10 +349,12 @@ public final class RequestBatch {
             }
         }
         List<Plan<?>> plans = new ArrayList<>(batch.size());
+        List<List<PlanSender.Command>> recorded = new ArrayList<>(batch.size());
         for (Entry e : batch) {
             plans.add(e.plan);
+            recorded.add(e.commands);
         }
-        Results results = redis.send(plans);
+        Results results = redis.send(plans, recorded);
         for (Entry e : batch) {
             e.results = results;
         }
@@ -434,9 +436,7 @@ public final class RequestBatch {
     }
 
     private static List<PlanSender.Command> record(Plan<?> plan) {
-        PlanSender.Recorder r = new PlanSender.Recorder();
-        plan.addTo(r);
-        return r.commands;
+        return PlanSender.record(plan);
     }
 
     private static boolean same(List<PlanSender.Command> a, List<PlanSender.Command> b) {

@@ -322,11 +322,16 @@ public final class SharedRedisClient {
      * results. See {@link PlanSender} for how NOSCRIPT, TRYAGAIN and redirections are handled.
      */
     public Results send(List<? extends Plan<?>> plans) {
+        return send(plans, null);
+    }
+
+    /** {@link #send(List)} of plans whose commands were recorded already (null: record them now). */
+    Results send(List<? extends Plan<?>> plans, List<List<PlanSender.Command>> recorded) {
         if (plans.isEmpty()) {
             return new Results(new java.util.IdentityHashMap<>());
         }
         try {
-            return call(j -> PlanSender.send(j, plans, clusterExecutor(j),
+            return call(j -> PlanSender.send(j, plans, recorded, clusterExecutor(j),
                     System.nanoTime() + settings.socketTimeout().toNanos()));
         } catch (RedisUnavailableException e) {
             return Results.failed(plans, e);
