@@ -26,7 +26,7 @@ import java.util.Set;
  * <caption>Init-params (besides the shared Redis ones)</caption>
  * <tr><th>name</th><th>default</th><th>meaning</th></tr>
  * <tr><td>rules</td><td>{@code /** standard}</td><td>{@code ;}-separated {@code PATTERN MODE}: MODE is a TTL
- *     such as {@code 60s} (ttl mode) or {@code standard} (RFC 9111); the most specific pattern wins</td></tr>
+ *     such as {@code 60s} (ttl mode, 1s to 366d) or {@code standard} (RFC 9111); the most specific pattern wins</td></tr>
  * <tr><td>invalidations</td><td>none</td><td>{@code ;}-separated {@code PATTERN -> TARGET[,TARGET]}: a
  *     successful unsafe request to PATTERN also purges each TARGET ({@code /x*} = prefix, {@code /x} = one URL)</td></tr>
  * <tr><td>failureMode</td><td>{@code open}</td><td>{@code open}: Redis down → origin, {@code X-Cache: BYPASS};
@@ -56,6 +56,8 @@ public final class ResponseCacheConfig {
     static final Duration MAX_LOCK = Duration.ofHours(1);
     /** Longest staleWhileRevalidate and staleIfError accepted (366 d, as entry lifetimes). */
     static final Duration MAX_STALE = Duration.ofDays(366);
+    /** Shortest and longest ttl of a ttl-mode rule (1 s to 366 d). */
+    static final Duration MIN_TTL = Duration.ofSeconds(1), MAX_TTL = Duration.ofDays(366);
     /** Names of this filter's own init-params. */
     static final Set<String> OWN_PARAMETERS = Set.of("rules", "invalidations", "failureMode", "maxEntrySize",
             "cacheStatusHeader", "tagHeader", "shareAuthorized", "sessionCookies", "generateEtag", "coalesceMisses",
@@ -165,6 +167,14 @@ public final class ResponseCacheConfig {
         return p.validate(b::build);
     }
 
+    /**
+     * The one check of a stale allowance ({@code staleWhileRevalidate}, {@code staleIfError}): for
+     * the builder setters, hence init-params, and for {@code @CacheResponse}.
+     */
+    static Duration checkStale(String name, Duration d) {
+        return Durations.check(name, d, Duration.ZERO, MAX_STALE);
+    }
+
     private static String optionalName(String v) {
         return v == null || v.equalsIgnoreCase("none") ? null : v;
     }
@@ -232,7 +242,7 @@ public final class ResponseCacheConfig {
         private final Duration staleWhileRevalidate;
         private final Duration staleIfError;
 
-        Rule(PathPattern pattern, CacheMode mode, Duration ttl, Duration swr, Duration sie) {
+        private Rule(PathPattern pattern, CacheMode mode, Duration ttl, Duration swr, Duration sie) {
             this.pattern = pattern;
             this.mode = mode;
             this.ttl = ttl;
@@ -240,15 +250,34 @@ public final class ResponseCacheConfig {
             this.staleIfError = sie;
         }
 
-        /** Cache {@code GET} responses of {@code pattern} for {@code ttl} (at least 1 second). */
+        /** Cache {@code GET} responses of {@code pattern} for {@code ttl} (1 second to 366 days). */
         public static Rule ttl(String pattern, Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
-            if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("rules: ttl of '" + pattern + "' must be at least 1s, was "
-                        + Durations.format(ttl));
-            }
-            return new Rule(parsePattern(pattern), CacheMode.TTL, ttl, null, null);
+            return new Rule(parsePattern(pattern), CacheMode.TTL, checkTtl(ttl), null, null);
         }
+
+        /** The one check of a ttl: path rules (init-param and {@link #ttl}) and {@code @CacheResponse}. */
+        static Duration checkTtl(Duration ttl) {
+            return Durations.check("ttl", Objects.requireNonNull(ttl, "ttl"), MIN_TTL, MAX_TTL);
+        }
+
+        /**
+         * The rule of a servlet annotated {@code @CacheResponse}: every value goes through the check
+         * a path rule or the builder applies ({@link #checkTtl}, {@link ResponseCacheConfig#checkStale});
+         * a null stale allowance means the filter's.
+         */
+        static Rule forServlet(CacheMode mode, Duration ttl, Duration swr, Duration sie) {
+            checkTtl(ttl);
+            return new Rule(ALL, Objects.requireNonNull(mode, "mode"), mode == CacheMode.TTL ? ttl : Duration.ZERO,
+                    swr == null ? null : checkStale("staleWhileRevalidate", swr),
+                    sie == null ? null : checkStale("staleIfError", sie));
+        }
+
+        /** The rule of a servlet annotated {@code @NoCache} (a marker: never looked up nor stored). */
+        static Rule excluded() {
+            return new Rule(ALL, CacheMode.TTL, Duration.ZERO, null, null);
+        }
+
+        private static final PathPattern ALL = PathPattern.parse("/**");
 
         /** Cache {@code GET} responses of {@code pattern} as an RFC 9111 shared cache. */
         public static Rule standard(String pattern) {
@@ -266,8 +295,12 @@ public final class ResponseCacheConfig {
                 if (parts.length != 2) {
                     throw new IllegalArgumentException("'" + e + "' is not 'PATTERN MODE'");
                 }
-                out.add(parts[1].equalsIgnoreCase("standard") ? standard(parts[0])
-                        : ttl(parts[0], Durations.parse(parts[1])));
+                try {
+                    out.add(parts[1].equalsIgnoreCase("standard") ? standard(parts[0])
+                            : ttl(parts[0], Durations.parse(parts[1])));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("'" + e + "': " + ex.getMessage(), ex);
+                }
             }
             if (out.isEmpty()) {
                 throw new IllegalArgumentException("no rule given");
@@ -508,13 +541,13 @@ public final class ResponseCacheConfig {
 
         /** TTL-mode stale-while-revalidate grace, up to 366 d (default 0 = off). */
         public Builder staleWhileRevalidate(Duration d) {
-            this.staleWhileRevalidate = Durations.check("staleWhileRevalidate", d, Duration.ZERO, MAX_STALE);
+            this.staleWhileRevalidate = checkStale("staleWhileRevalidate", d);
             return this;
         }
 
         /** TTL-mode stale-if-error grace, up to 366 d (default 0 = off). */
         public Builder staleIfError(Duration d) {
-            this.staleIfError = Durations.check("staleIfError", d, Duration.ZERO, MAX_STALE);
+            this.staleIfError = checkStale("staleIfError", d);
             return this;
         }
 

@@ -77,11 +77,12 @@ public class ResponseCacheFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         ResponseCacheConfig c = config != null ? config : ResponseCacheConfig.fromInitParams(filterConfig);
-        annotations = new ServletAnnotations(filterConfig.getServletContext());
+        String component = "filter '" + filterConfig.getFilterName() + "'";
+        annotations = new ServletAnnotations(filterConfig.getServletContext(), component);
         try {
             annotations.preload();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("filter '" + filterConfig.getFilterName() + "': " + e.getMessage(), e);
+            throw new ConfigException(component + ": " + e.getMessage(), e);
         }
         runtime = FilterRuntime.start(filterConfig, KIND, c.redisSettings(), c, "hits", "misses", "stale", "stale.if-error", "stores",
                 "store.skipped", "store.refused", "hit-for-pass", "revalidated", "coalesced", "coalesce.timeouts", "bypass",

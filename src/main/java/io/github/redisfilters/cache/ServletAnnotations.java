@@ -1,7 +1,7 @@
 package io.github.redisfilters.cache;
 
 import io.github.redisfilters.config.Durations;
-import io.github.redisfilters.config.PathPattern;
+import io.github.redisfilters.internal.web.AnnotatedServlets;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServletMapping;
@@ -10,33 +10,40 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finds the {@link CacheResponse} / {@link NoCache} annotation of the servlet a request is mapped
  * to: mapping → servlet name → registration → class name, loaded through the context class
- * loader and looked at once per class.
+ * loader and looked at once per class. Annotation values go through the checks of path rules and
+ * the builder; a refusal names the class, the attribute and its value as written. Servlets
+ * registered by the filter's start are read then (a bad annotation fails the start); one added
+ * later is read on its first request, and a bad annotation there is logged once at ERROR and the
+ * servlet is not cached.
  */
 final class ServletAnnotations {
     private static final Logger LOG = LoggerFactory.getLogger(ServletAnnotations.class);
 
     /** The servlet's own rule; {@code NO_CACHE} for {@link NoCache}; empty when not annotated. */
-    static final ResponseCacheConfig.Rule NO_CACHE = new ResponseCacheConfig.Rule(PathPattern.parse("/**"),
-            CacheMode.TTL, Duration.ZERO, null, null);
+    static final ResponseCacheConfig.Rule NO_CACHE = ResponseCacheConfig.Rule.excluded();
 
     private final ServletContext context;
+    private final String component;
     private final ConcurrentMap<String, Optional<ResponseCacheConfig.Rule>> byClass = new ConcurrentHashMap<>();
 
-    ServletAnnotations(ServletContext context) {
+    /** @param component the filter, as errors name it ({@code filter 'cache'}) */
+    ServletAnnotations(ServletContext context, String component) {
         this.context = context;
+        this.component = component;
     }
 
     /**
      * Reads the annotations of every servlet registered so far, so a bad value fails the
      * filter's start instead of a request.
      *
-     * @throws IllegalArgumentException naming the servlet class and the bad value
+     * @throws IllegalArgumentException naming the servlet class, the attribute and the bad value
      */
     void preload() {
         for (ServletRegistration reg : context.getServletRegistrations().values()) {
@@ -62,48 +69,54 @@ final class ServletAnnotations {
                 return read(c);
             } catch (IllegalArgumentException e) {
                 // a servlet registered after the filter started: never cache it rather than guess
-                LOG.error("response cache: {}; the servlet is not cached", e.getMessage());
+                LOG.error("{}: {}; the servlet is not cached: {}", component, e.getMessage(), AnnotatedServlets.LATE);
                 return Optional.of(NO_CACHE);
             }
         });
     }
 
     private Optional<ResponseCacheConfig.Rule> read(String className) {
-        Class<?> type;
-        try {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            type = Class.forName(className, false, loader != null ? loader : context.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+        Class<?> type = AnnotatedServlets.load(className, context);
+        if (type == null) {
             return Optional.empty(); // not loadable here (e.g. a container's JSP servlet): no annotation
         }
-        if (type.isAnnotationPresent(NoCache.class)) {
-            return Optional.of(NO_CACHE);
-        }
-        CacheResponse a = type.getAnnotation(CacheResponse.class);
-        if (a == null) {
-            return Optional.empty();
-        }
-        String where = "@CacheResponse on " + className;
-        Duration ttl = parse(where, "ttl", a.ttl(), Duration.ofSeconds(1));
-        Duration swr = a.staleWhileRevalidate().isBlank() ? null
-                : parse(where, "staleWhileRevalidate", a.staleWhileRevalidate(), Duration.ZERO);
-        Duration sie = a.staleIfError().isBlank() ? null : parse(where, "staleIfError", a.staleIfError(), Duration.ZERO);
-        return Optional.of(new ResponseCacheConfig.Rule(PathPattern.parse("/**"), a.mode(),
-                a.mode() == CacheMode.TTL ? ttl : Duration.ZERO, swr, sie));
+        return rule(type.getName(), type.getAnnotation(CacheResponse.class), type.isAnnotationPresent(NoCache.class));
     }
 
-    private static Duration parse(String where, String attr, String value, Duration min) {
+    /**
+     * The rule of a servlet class carrying these annotations (either may be absent).
+     *
+     * @throws IllegalArgumentException {@code @CacheResponse on <class>: <attribute> = "<value>": <why>}
+     */
+    static Optional<ResponseCacheConfig.Rule> rule(String className, CacheResponse a, boolean noCache) {
+        if (a == null) {
+            return noCache ? Optional.of(NO_CACHE) : Optional.empty();
+        }
+        String where = "@CacheResponse on " + className + ": ";
+        if (noCache) {
+            throw new IllegalArgumentException(where + "the class is also annotated @NoCache; keep one of the two");
+        }
+        Duration ttl = duration(where, "ttl", a.ttl(), ResponseCacheConfig.Rule::checkTtl);
+        Duration swr = a.staleWhileRevalidate().isBlank() ? null : duration(where, "staleWhileRevalidate",
+                a.staleWhileRevalidate(), d -> ResponseCacheConfig.checkStale("staleWhileRevalidate", d));
+        Duration sie = a.staleIfError().isBlank() ? null : duration(where, "staleIfError", a.staleIfError(),
+                d -> ResponseCacheConfig.checkStale("staleIfError", d));
+        return Optional.of(ResponseCacheConfig.Rule.forServlet(a.mode(), ttl, swr, sie));
+    }
+
+    /** Parses one attribute and runs the check path rules and the builder run on it. */
+    private static Duration duration(String where, String attr, String value, UnaryOperator<Duration> check) {
+        String named = where + AnnotatedServlets.attribute(attr, value) + ": ";
         Duration d;
         try {
             d = Durations.parse(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(where + ": " + attr + "=\"" + value + "\" is not "
-                    + Durations.FORM.substring(2));
+            throw new IllegalArgumentException(named + "expected " + Durations.FORM);
         }
-        if (d.compareTo(min) < 0) {
-            throw new IllegalArgumentException(where + ": " + attr + "=\"" + value + "\" must be at least "
-                    + Durations.format(min));
+        try {
+            return check.apply(d);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(named + e.getMessage(), e);
         }
-        return d;
     }
 }

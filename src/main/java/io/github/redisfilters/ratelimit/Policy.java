@@ -1,5 +1,6 @@
 package io.github.redisfilters.ratelimit;
 
+import io.github.redisfilters.config.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,13 +20,25 @@ public record Policy(String name, long limit, Duration window, Algorithm algorit
             throw new IllegalArgumentException("policy name '" + name
                     + "' must be 1-64 letters, digits, '-', '_' or '.'");
         }
+        checkLimit(name, limit);
+        checkWindow(name, window);
+    }
+
+    /** The one check of a limit (compact rules, rules file, builder and {@code @RateLimit}). */
+    static long checkLimit(String name, long limit) {
         if (limit < 1 || limit > 1_000_000_000L) {
             throw new IllegalArgumentException("policy '" + name + "': limit " + limit + " must be from 1 to 1000000000");
         }
+        return limit;
+    }
+
+    /** The one check of a window (compact rules, rules file, builder and {@code @RateLimit}). */
+    static Duration checkWindow(String name, Duration window) {
         if (window == null || window.compareTo(Duration.ofDays(366)) > 0 || window.toMillis() < 1) { // toMillis overflows past 292 million years
-            throw new IllegalArgumentException("policy '" + name + "': window " + window
-                    + " must be from 1ms to 366d");
+            String shown = window == null ? "null" : window.getNano() % 1_000_000 == 0 ? Durations.format(window) : window.toString();
+            throw new IllegalArgumentException("policy '" + name + "': window " + shown + " must be from 1ms to 366d");
         }
+        return window;
     }
 
     /** Window in whole seconds, rounded up (the {@code w} of {@code RateLimit-Policy}). */

@@ -11,7 +11,11 @@ import java.lang.annotation.Target;
  * A rate limit on every request dispatched to the annotated servlet, on top of the filter's
  * path rules. Repeatable: a burst and a sustained policy on one servlet are checked together in
  * one round trip. The {@link RateLimitFilter} must be mapped to the servlet's URLs; annotations
- * are read when the filter starts, so a bad annotation fails the filter's {@code init()}.
+ * are read when the filter starts, so a bad annotation fails the filter's {@code init()} with an
+ * error naming the class, the attribute, its value and the allowed values (the same checks as
+ * compact rules and {@link Rule.Builder}). A servlet registered after the filter started (an
+ * embedded container adding one later) is not limited by its annotations: its first request
+ * logs one ERROR saying so.
  * <pre>{@code
  * @RateLimit(limit = 10, window = "1s", name = "orders-burst")
  * @RateLimit(limit = 500, window = "1h", name = "orders-hourly")
@@ -23,10 +27,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 @Repeatable(RateLimit.List.class)
 public @interface RateLimit {
-    /** Requests per window. */
+    /** Requests per window, 1 to 1,000,000,000. */
     long limit();
 
-    /** Window length: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601. */
+    /** Window length, 1ms to 366d: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601. */
     String window();
 
     /** Counting algorithm; default {@link Algorithm#SLIDING_LOG}. */
@@ -41,16 +45,16 @@ public @interface RateLimit {
     /** Key; {@link KeySource#HEADER} needs {@link #header()}. Default {@link KeySource#IP}. */
     KeySource key() default KeySource.IP;
 
-    /** Header name when {@code key = HEADER}. */
+    /** Header name when {@code key = HEADER} (and only then). */
     String header() default "";
 
-    /** Missing-key action; default: the filter's {@code missingKey}. */
+    /** Missing-key action (at most one); default: the filter's {@code missingKey}. */
     MissingKey[] missingKey() default {};
 
     /**
      * What happens while Redis is unavailable: {@code OPEN}, {@code CLOSED} (503 +
-     * {@code Retry-After}) or {@code LOCAL} (an in-memory limit per server); default: the filter's
-     * {@code failureMode}.
+     * {@code Retry-After}) or {@code LOCAL} (an in-memory limit per server), at most one; default:
+     * the filter's {@code failureMode}.
      */
     RateLimitConfig.FailureMode[] failureMode() default {};
 

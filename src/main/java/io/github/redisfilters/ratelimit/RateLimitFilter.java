@@ -13,6 +13,7 @@ import io.github.redisfilters.metrics.FilterMetrics;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -77,7 +78,7 @@ public class RateLimitFilter implements Filter {
     private LocalLimiter local;
     private RateLimitHeaders headers;
     private Map<Rule, String[]> counterNames;
-    private boolean servletRules;
+    private LateServlets late;
     private RateLimitListener listener;
     private RequestBatch.Member member;
 
@@ -98,8 +99,10 @@ public class RateLimitFilter implements Filter {
     public void init(FilterConfig filterConfig) throws ServletException {
         RateLimitConfig base = given != null ? given : RateLimitConfig.fromInitParams(filterConfig);
         String component = "filter '" + filterConfig.getFilterName() + "'";
+        ServletContext context = filterConfig.getServletContext();
+        late = new LateServlets(context, component, context.getServletRegistrations().keySet());
         try {
-            config = base.withExtraRules(AnnotationRules.scan(filterConfig.getServletContext()));
+            config = base.withExtraRules(AnnotationRules.scan(context));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(component + ": " + e.getMessage(), e);
         }
@@ -122,7 +125,6 @@ public class RateLimitFilter implements Filter {
             names.put(r, new String[] {"allowed." + n, "limited." + n, "errors." + n, "reported." + n, "exempt." + n, "local." + n});
         }
         counterNames = names;
-        servletRules = rules.stream().anyMatch(r -> r.servletName() != null);
         // The check consumes quota, so it never plans ahead for another filter (null); when it
         // reads, the batch adds the later filters' lookups and deferred plans to its pipeline.
         member = runtime.joinBatch(request -> null);
@@ -333,11 +335,9 @@ public class RateLimitFilter implements Filter {
 
     private List<Rule> matching(HttpServletRequest request) {
         String path = RequestPaths.applicationPath(request); // the same path every filter's patterns match
-        String servlet = null;
-        HttpServletMapping mapping = servletRules ? request.getHttpServletMapping() : null;
-        if (mapping != null) {
-            servlet = mapping.getServletName();
-        }
+        HttpServletMapping mapping = request.getHttpServletMapping();
+        String servlet = mapping == null ? null : mapping.getServletName();
+        late.check(servlet); // a servlet added after start: its annotations were never read (one ERROR)
         String method = request.getMethod();
         List<Rule> out = null;
         for (int i = 0; i < rules.size(); i++) { // indexed: no iterator per request

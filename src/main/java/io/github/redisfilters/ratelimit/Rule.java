@@ -294,7 +294,8 @@ public final class Rule {
 
         /** Adds a named policy (null name = automatic). */
         public Builder policy(String policyName, long limit, java.time.Duration window, Algorithm algorithm) {
-            policies.add(new Policy(policyName == null ? "_" : policyName, limit, window, algorithm));
+            // an automatic name is given in build(); until then the rule's (so a refusal names the rule)
+            policies.add(new Policy(policyName == null ? name : policyName, limit, window, algorithm));
             autoNamed.add(policyName == null);
             return this;
         }
