@@ -17,11 +17,15 @@ public final class LuaScript {
     private final String name;
     private final String source;
     private final String sha1;
+    private final byte[] sha1Bytes;
+    private final byte[] sourceBytes;
 
     private LuaScript(String name, String source) {
         this.name = name;
         this.source = source;
         this.sha1 = sha1Hex(source);
+        this.sha1Bytes = sha1.getBytes(StandardCharsets.US_ASCII);
+        this.sourceBytes = source.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -58,6 +62,16 @@ public final class LuaScript {
     /** Lower-case hex SHA-1, as Redis computes it. */
     public String sha1() {
         return sha1;
+    }
+
+    /** {@link #sha1()} as bytes (the same array every time: callers must not change it). */
+    byte[] sha1Bytes() {
+        return sha1Bytes;
+    }
+
+    /** {@link #source()} as UTF-8 bytes (the same array every time: callers must not change it). */
+    byte[] sourceBytes() {
+        return sourceBytes;
     }
 
     private static String sha1Hex(String s) {

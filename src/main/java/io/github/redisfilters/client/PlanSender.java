@@ -1,6 +1,5 @@
 package io.github.redisfilters.client;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -90,8 +89,8 @@ final class PlanSender {
     }
 
     /**
-     * Runs inside {@link SharedRedisClient#call}: sends every plan's commands and decides each
-     * plan. Throws (so that the caller's breaker sees it) only for failures of the whole batch.
+     * Runs inside {@link SharedRedisClient#call}: sends every plan's commands and hands each plan
+     * its replies (decided when the results are asked for it). Throws (so that the caller's breaker sees it) only for failures of the whole batch.
      */
     static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, ExecutorService clusterExecutor, long deadlineNanos) {
         return send(j, plans, null, clusterExecutor, deadlineNanos);
@@ -129,12 +128,8 @@ final class PlanSender {
         }
         Map<Plan<?>, Object> outcomes = new IdentityHashMap<>(plans.size() * 2);
         for (int i = 0; i < plans.size(); i++) {
-            Plan<?> plan = plans.get(i);
-            try {
-                outcomes.put(plan, plan.decide(new Replies(replies, starts[i], starts[i + 1] - starts[i])));
-            } catch (RedisUnavailableException e) {
-                outcomes.put(plan, new Results.Failure(e));
-            }
+            // decided when first asked for (Results#get)
+            outcomes.put(plans.get(i), new Results.Pending(new Replies(replies, starts[i], starts[i + 1] - starts[i])));
         }
         return new Results(outcomes);
     }
@@ -193,8 +188,8 @@ final class PlanSender {
 
     private static Response<?> append(AbstractPipeline p, Command c) {
         return switch (c.kind()) {
-            case EVAL -> p.evalsha(c.script().sha1().getBytes(StandardCharsets.US_ASCII), List.of(c.keys()), List.of(c.args()));
-            case EVAL_SOURCE -> p.eval(c.script().source().getBytes(StandardCharsets.UTF_8), List.of(c.keys()), List.of(c.args()));
+            case EVAL -> p.evalsha(c.script().sha1Bytes(), List.of(c.keys()), List.of(c.args()));
+            case EVAL_SOURCE -> p.eval(c.script().sourceBytes(), List.of(c.keys()), List.of(c.args()));
             case GET -> p.get(c.keys()[0]);
             case HGETALL -> p.hgetAll(c.keys()[0]);
             case MGET -> p.mget(c.keys());
@@ -229,12 +224,12 @@ final class PlanSender {
                 List<byte[]> keys = List.of(c.keys());
                 List<byte[]> args = List.of(c.args());
                 try {
-                    return j.evalsha(c.script().sha1().getBytes(StandardCharsets.US_ASCII), keys, args);
+                    return j.evalsha(c.script().sha1Bytes(), keys, args);
                 } catch (JedisNoScriptException e) {
-                    return j.eval(c.script().source().getBytes(StandardCharsets.UTF_8), keys, args);
+                    return j.eval(c.script().sourceBytes(), keys, args);
                 }
             case EVAL_SOURCE:
-                return j.eval(c.script().source().getBytes(StandardCharsets.UTF_8), List.of(c.keys()), List.of(c.args()));
+                return j.eval(c.script().sourceBytes(), List.of(c.keys()), List.of(c.args()));
             case GET:
                 return j.get(c.keys()[0]);
             case HGETALL:

@@ -317,7 +317,8 @@ public final class SharedRedisClient {
 
     /**
      * Sends the commands of every plan as one pipelined round trip (on Cluster, one pipeline per
-     * node, all synced together) through the breaker, and decides each plan from its replies.
+     * node, all synced together) through the breaker; each plan decides from its replies when the
+     * results are first asked for it.
      * Never throws: a plan Redis could not serve holds a {@link RedisUnavailableException} in the
      * results. See {@link PlanSender} for how NOSCRIPT, TRYAGAIN and redirections are handled.
      */

@@ -219,6 +219,9 @@ final class SessionManager implements RedisSession.Owner {
         }
         deferred = null;
         Results r = batch.takeSent(p);
+        if (!use && p.lockToken() == null) {
+            return false; // a pure read nobody asked for: nothing to learn from it (not even parsed)
+        }
         if (r == null || !r.succeeded(p)) {
             return false; // a lock a failed pipeline may have taken expires after lockTimeout
         }
