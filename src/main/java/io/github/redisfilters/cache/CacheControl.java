@@ -25,7 +25,7 @@ final class CacheControl {
     }
 
     static CacheControl parse(Enumeration<String> values) {
-        return values == null ? EMPTY : parse(Collections.list(values));
+        return values == null || !values.hasMoreElements() ? EMPTY : parse(Collections.list(values));
     }
 
     private static void parseInto(String value, Map<String, String> out) {

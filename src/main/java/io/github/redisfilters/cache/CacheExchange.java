@@ -12,12 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -38,6 +33,7 @@ final class CacheExchange {
     }
 
     private final ResponseCacheFilter filter;
+    private final Receiver receiver;
     private final ResponseCacheConfig config;
     private final CacheStore store;
     private final FilterMetrics metrics;
@@ -46,7 +42,6 @@ final class CacheExchange {
     private final FilterChain chain;
     private final ResponseCacheConfig.Rule rule;
     private final CachePolicy.RequestFacts facts;
-    private final CacheStore.Lookup plan;
     private final String urlKey;
     private final String lockToken;
     private final boolean get;
@@ -56,24 +51,27 @@ final class CacheExchange {
     private boolean staleOnlyIfDisconnected;
     /** A background refresh: the client was answered already, nothing more is sent to it. */
     private boolean background;
-    /** Redis time of the lookup this render follows, and the prefix generations it saw. */
-    private long lookupMillis;
+    /**
+     * Redis time (ms) before this render began, compared with invalidations when it is stored: from
+     * the lookup when it found no entry, else read by {@link #fetch} (-1 until known).
+     */
+    private long lookupMillis = -1;
     private String generations = "";
 
-    CacheExchange(ResponseCacheFilter filter, HttpServletRequest req, HttpServletResponse res, FilterChain chain,
-            ResponseCacheConfig.Rule rule, CacheStore.Lookup plan) {
+    CacheExchange(ResponseCacheFilter filter, Receiver.Received received, HttpServletRequest req, HttpServletResponse res,
+            FilterChain chain) {
         this.filter = filter;
+        this.receiver = filter.receiver();
         this.config = filter.config();
         this.store = filter.store();
         this.metrics = filter.metrics();
         this.req = req;
         this.res = res;
         this.chain = chain;
-        this.rule = rule;
-        this.facts = filter.facts(req);
-        this.plan = plan;
-        this.urlKey = plan.urlKey;
-        this.lockToken = plan.lockToken();
+        this.rule = received.rule();
+        this.facts = received.facts();
+        this.urlKey = received.lookup().urlKey;
+        this.lockToken = received.lookup().lockToken();
         this.get = req.getMethod().equals("GET");
     }
 
@@ -87,7 +85,7 @@ final class CacheExchange {
             return new Found(State.PASS, null, null);
         }
         if (entry == null && r.entry() != null && lockToken != null && !locked) {
-            locked = store.tryLock(urlKey, lockToken, config.lockTimeout().toMillis()); // a purged entry: render it again
+            lock(lockToken); // a purged entry: render it again
         }
         if (entry == null && lockToken != null && !locked) {
             Found waited = awaitOtherRender();
@@ -99,10 +97,9 @@ final class CacheExchange {
         if (entry == null) {
             return new Found(State.MISS, null, null);
         }
-        // a stored response the origin can validate instead of rendering it again (§4.3.1); an
-        // async origin's 304 is held too and answered from the entry when it completes
-        CacheEntry validatable = entry.status() == 200
-                && (entry.header("ETag") != null || entry.header("Last-Modified") != null) ? entry : null;
+        // a stored response the origin can validate instead of rendering it again; an async
+        // origin's 304 is held too and answered from the entry when it completes
+        CacheEntry validatable = CachePolicy.validatable(entry) ? entry : null;
         long now = config.clock().millis();
         return switch (CachePolicy.reuse(entry, now, rule.mode(), facts)) {
             case FRESH -> new Found(State.HIT, entry, null);
@@ -123,14 +120,16 @@ final class CacheExchange {
     /** Repeats the lookup with every header when the URL started varying on one not sent; remembers Vary names. */
     private CacheStore.Found settle(CacheStore.Found r) {
         if (r.retryWithAllHeaders()) {
-            filter.forgetVary(urlKey);
-            r = store.lookup(filter.lookupPlan(req, urlKey, lockToken, true));
+            receiver.varyHints().forget(urlKey);
+            r = store.lookup(receiver.lookupPlan(req, urlKey, lockToken, true));
         }
         if (r.varyNames() != null) {
-            filter.rememberVary(urlKey, r.varyNames());
+            receiver.varyHints().remember(urlKey, r.varyNames());
         }
         locked = r.locked();
-        lookupMillis = r.redisMillis();
+        if (r.redisMillis() >= 0) {
+            lookupMillis = r.redisMillis();
+        }
         generations = r.generations();
         return r;
     }
@@ -148,7 +147,7 @@ final class CacheExchange {
         while (System.nanoTime() < deadline) {
             LockSupport.parkNanos(Math.min(pause, Math.max(0, deadline - System.nanoTime())));
             pause = Math.min(pause * 2, 100_000_000L);
-            CacheStore.Found r = settle(store.lookup(filter.lookupPlan(req, urlKey, lockToken, false)));
+            CacheStore.Found r = settle(store.lookup(receiver.lookupPlan(req, urlKey, lockToken, false)));
             CacheEntry e = usable(r);
             if (e != null) {
                 metrics.increment("coalesced");
@@ -196,9 +195,9 @@ final class CacheExchange {
     void miss(CacheEntry validatable, CacheEntry stale) throws IOException, ServletException {
         metrics.increment("misses");
         filter.status(res, "MISS");
-        if (rule.mode() == CacheMode.STANDARD && facts.cacheControl().has("only-if-cached")) {
+        if (CachePolicy.onlyIfCached(rule.mode(), facts)) {
             release(0);
-            res.sendError(HttpServletResponse.SC_GATEWAY_TIMEOUT); // §5.2.1.7
+            res.sendError(HttpServletResponse.SC_GATEWAY_TIMEOUT);
             return;
         }
         if (!get) {
@@ -222,6 +221,13 @@ final class CacheExchange {
     }
 
     private void fetch(CacheEntry stale, CacheEntry validatable) throws IOException, ServletException {
+        if (lookupMillis < 0) {
+            try {
+                lock(null); // the lookup found an entry, so it did not read the time
+            } catch (RedisUnavailableException e) {
+                metrics.increment("errors"); // render all the same; without a start time nothing is stored
+            }
+        }
         CapturingResponse capture = new CapturingResponse(background ? new DetachedResponse(res) : res,
                 config.maxEntrySize(), config.tagHeader());
         capture.holdServerErrors(stale != null);
@@ -308,7 +314,7 @@ final class CacheExchange {
         }
         Stored stored = prepare(capture);
         if (stored != null && !capture.released() && stored.entry.status() == 200
-                && CachePolicy.notModified(stored.entry, RequestHeaders.list(req.getHeaders("If-None-Match")),
+                && CachePolicy.notModified(stored.entry, RequestHeaders.values(req, "If-None-Match"),
                         req.getHeader("If-Modified-Since"))) {
             capture.discard();
             serve(stored.entry, "MISS", config.clock().millis());
@@ -320,11 +326,10 @@ final class CacheExchange {
 
     /** Whether the origin's answer lets a stale entry stand in: any 5xx error, or only an unreachable origin. */
     private boolean originFailed(CapturingResponse capture) {
-        int status = capture.getStatus();
         if (staleOnlyIfDisconnected) {
-            return status == HttpServletResponse.SC_BAD_GATEWAY || status == HttpServletResponse.SC_GATEWAY_TIMEOUT;
+            return CachePolicy.isUnreachable(capture.getStatus());
         }
-        return capture.heldError() || CachePolicy.isError(status);
+        return capture.heldError() || CachePolicy.isError(capture.getStatus());
     }
 
     /**
@@ -386,7 +391,7 @@ final class CacheExchange {
         }
         if (config.generateEtag() && capture.getStatus() == 200 && !capture.released()
                 && capture.headerValues("ETag").isEmpty() && capture.headerValues("Last-Modified").isEmpty()) {
-            capture.setHeader("ETag", "\"" + sha256(body) + "\"");
+            capture.setHeader("ETag", StoredHeaders.generatedEtag(body));
         }
         List<CacheEntry.Header> headers = StoredHeaders.select(capture.getContentType(), capture.heldHeaders(),
                 capture.headerValues("Connection"), d.strippedHeaders(), config.cacheStatusHeader());
@@ -410,6 +415,10 @@ final class CacheExchange {
         if (stored == null) {
             return;
         }
+        if (lookupMillis < 0) { // Redis failed when the render began: it cannot be checked against invalidations
+            release(0);
+            return;
+        }
         byte[] encoded;
         try {
             encoded = EntryCodec.encode(stored.entry.withGenerations(generations));
@@ -420,10 +429,10 @@ final class CacheExchange {
             return;
         }
         try {
-            filter.rememberVary(urlKey, stored.vary);
+            receiver.varyHints().remember(urlKey, stored.vary);
             String token = locked ? lockToken : null;
             CacheStore.Store plan = store.new Store(urlKey, stored.vary, RequestHeaders.varyInputs(req, stored.vary), encoded,
-                    stored.retentionMillis, nonce(), token, lookupMillis);
+                    stored.retentionMillis, token, lookupMillis);
             boolean done = stored.tags.isEmpty() ? store.store(plan)
                     : store.storeTagged(store.new TagIndex(urlKey, stored.tags, stored.retentionMillis, lookupMillis), plan,
                             store.new Release(urlKey, token, 0));
@@ -449,49 +458,10 @@ final class CacheExchange {
 
     // ----- deliver
 
-    /**
-     * Writes a stored response: headers (its own {@code Date}, not a second one), computed Age,
-     * status header, then 304 / 206 for one satisfiable byte range / HEAD / body.
-     */
+    /** Delivers a stored response to the client (nothing for a background refresh: the client has its answer). */
     private void serve(CacheEntry e, String label, long now) throws IOException {
-        if (background) {
-            return;
-        }
-        boolean notModified = e.status() == 200 && CachePolicy.notModified(e, RequestHeaders.list(req.getHeaders("If-None-Match")),
-                req.getHeader("If-Modified-Since"));
-        byte[] body = e.body();
-        ByteRange range = notModified || e.status() != 200 ? null
-                : ByteRange.of(req.getHeader("Range"), req.getHeader("If-Range"), e, body.length);
-        res.setStatus(notModified ? HttpServletResponse.SC_NOT_MODIFIED
-                : range != null ? HttpServletResponse.SC_PARTIAL_CONTENT : e.status());
-        for (CacheEntry.Header h : e.headers()) {
-            if (notModified && !StoredHeaders.NOT_MODIFIED.contains(h.name().toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            if (h.name().equalsIgnoreCase("Content-Type")) {
-                res.setContentType(h.value());
-            } else if (h.name().equalsIgnoreCase("Date")) {
-                res.setHeader("Date", h.value()); // replaces the container's own
-            } else {
-                res.addHeader(h.name(), h.value());
-            }
-        }
-        res.setHeader("Age", Long.toString(e.ageSeconds(now)));
-        filter.status(res, label);
-        if (notModified) {
-            return;
-        }
-        if (range != null) {
-            res.setHeader("Content-Range", range.contentRange(body.length));
-            res.setContentLength((int) range.length());
-            if (get) {
-                res.getOutputStream().write(body, (int) range.first(), (int) range.length());
-            }
-            return;
-        }
-        res.setContentLength(body.length);
-        if (get && body.length > 0) {
-            res.getOutputStream().write(body);
+        if (!background) {
+            Delivery.write(e, req, res, now, config.cacheStatusHeader(), label);
         }
     }
 
@@ -516,12 +486,19 @@ final class CacheExchange {
         }
         if (!locked) {
             try {
-                locked = store.tryLock(urlKey, lockToken, config.lockTimeout().toMillis());
+                lock(lockToken);
             } catch (RedisUnavailableException e) {
                 metrics.increment("errors");
             }
         }
         return locked;
+    }
+
+    /** Takes the miss lock ({@code token} null: only reads the time) and starts this render's clock. */
+    private void lock(String token) {
+        CacheStore.Locked l = store.tryLock(urlKey, token, config.lockTimeout().toMillis());
+        locked = locked || l.locked();
+        lookupMillis = l.redisMillis();
     }
 
     /**
@@ -557,17 +534,4 @@ final class CacheExchange {
     private record Stored(CacheEntry entry, List<String> vary, long retentionMillis, List<String> tags) {
     }
 
-    /** A variants-record nonce: unique, not secret, so a thread-local generator is enough. */
-    private static String nonce() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

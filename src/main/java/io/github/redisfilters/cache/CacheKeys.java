@@ -84,6 +84,40 @@ final class CacheKeys {
      * with {@code /}; idempotent.
      */
     static String canonicalPath(String rawPath) {
+        return isCanonical(rawPath) ? rawPath : rebuild(rawPath);
+    }
+
+    /**
+     * True when {@link #rebuild} would return the path unchanged (the usual request): it starts
+     * with {@code /}, has no empty, {@code .} or {@code ..} segment, no trailing {@code /} and only
+     * characters a canonical segment keeps as they are (no escape, no {@code ;}).
+     */
+    private static boolean isCanonical(String p) {
+        int n = p.length();
+        if (n == 0 || p.charAt(0) != '/') {
+            return false;
+        }
+        if (n == 1 || p.charAt(n - 1) == '/') {
+            return n == 1;
+        }
+        int segment = 1;
+        for (int i = 1; i <= n; i++) {
+            char c = i < n ? p.charAt(i) : '/';
+            if (c == '/') {
+                int len = i - segment;
+                if (len == 0 || (p.charAt(segment) == '.' && (len == 1 || (len == 2 && p.charAt(segment + 1) == '.')))) {
+                    return false;
+                }
+                segment = i + 1;
+            } else if (c >= 0x80 || !(isUnreserved(c) || SEGMENT_KEEP.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The canonical path built segment by segment (see the class comment). */
+    static String rebuild(String rawPath) {
         Deque<String> out = new ArrayDeque<>();
         for (String raw : rawPath.split("/", -1)) {
             int semi = raw.indexOf(';');

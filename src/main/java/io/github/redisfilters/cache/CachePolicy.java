@@ -229,6 +229,27 @@ final class CachePolicy {
     }
 
     /**
+     * True when an origin answer says the origin could not be reached (502, 504): the only errors
+     * a stale entry may stand in for without {@code stale-if-error} (§4.2.4).
+     */
+    static boolean isUnreachable(int status) {
+        return status == 502 || status == 504;
+    }
+
+    /** True when the origin can validate a stored response instead of rendering it again (§4.3.1). */
+    static boolean validatable(CacheEntry e) {
+        return e.status() == 200 && (e.header("ETag") != null || e.header("Last-Modified") != null);
+    }
+
+    /**
+     * True when a request that found nothing usable must be answered 504 rather than go to the
+     * origin: {@code only-if-cached} (§5.2.1.7, standard mode).
+     */
+    static boolean onlyIfCached(CacheMode mode, RequestFacts req) {
+        return mode == CacheMode.STANDARD && req.cacheControl().has("only-if-cached");
+    }
+
+    /**
      * RFC 9110 §13.1.2 / §13.1.3 evaluated against a stored response: true when a 304 answers the
      * request. {@code If-Modified-Since} is only looked at without {@code If-None-Match}.
      */

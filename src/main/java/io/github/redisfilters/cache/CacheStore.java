@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Redis storage of cache entries, as plans the shared client sends ({@link ReadPlan} for the
@@ -66,8 +67,9 @@ final class CacheStore {
      * What Redis answered: the stored bytes (null on a miss), whether this request holds the miss
      * lock, the URL's Vary names when something is stored (null otherwise), whether the lookup must
      * be repeated with every request header (the URL now varies on a header that was not sent),
-     * whether the URL is marked hit-for-pass, the Redis time of the lookup (ms) and the current
-     * values of the URL's prefix generations.
+     * whether the URL is marked hit-for-pass, the Redis time of the lookup (ms; -1 when an entry
+     * was found: a hit needs none, see {@link Lock}) and the current values of the URL's prefix
+     * generations.
      */
     record Found(byte[] entry, boolean locked, List<String> varyNames, boolean retryWithAllHeaders, boolean pass,
             long redisMillis, String generations) {
@@ -89,7 +91,7 @@ final class CacheStore {
         Lookup(String urlKey, Map<String, String> varyInputs, boolean allHeaders, String lockToken, long lockTtlMillis) {
             this.urlKey = urlKey;
             this.lockToken = lockToken;
-            this.scriptKeys = List.of(utf8(keys.base(urlKey)), utf8(keys.lock(urlKey)), utf8(keys.pass(urlKey)));
+            this.scriptKeys = List.of(utf8(keys.base(urlKey))); // the script names the URL's other keys from it
             List<byte[]> a = new ArrayList<>(3 + varyInputs.size() * 2);
             a.add(lockToken == null ? EMPTY : utf8(lockToken));
             a.add(utf8(Long.toString(lockTtlMillis)));
@@ -120,7 +122,7 @@ final class CacheStore {
             }
             boolean retry = list.get(3) instanceof Long r && r == 1L;
             boolean pass = list.get(4) instanceof Long p && p == 1L;
-            long now = list.get(5) instanceof Long t ? t : 0L;
+            long now = list.get(5) instanceof Long t ? t : -1L;
             List<String> g = new ArrayList<>(generations.size());
             for (Object v : replies.list(1)) {
                 g.add(v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "");
@@ -149,7 +151,7 @@ final class CacheStore {
         private final String group;
 
         Store(String urlKey, List<String> varyNames, Map<String, String> varyInputs, byte[] entry, long ttlMillis,
-                String nonce, String lockToken, long lookupMillis) {
+                String lockToken, long lookupMillis) {
             String base = keys.base(urlKey);
             this.scriptKeys = List.of(utf8(base), utf8(keys.lock(urlKey)), utf8(keys.pass(urlKey)),
                     utf8(CacheKeys.invalidated(base)));
@@ -157,7 +159,7 @@ final class CacheStore {
             a.add(entry);
             a.add(utf8(Long.toString(Math.max(1, Math.min(ttlMillis, MAX_RETENTION_MILLIS)))));
             a.add(utf8(String.join("\n", varyNames)));
-            a.add(utf8(nonce));
+            a.add(utf8(nonce()));
             a.add(lockToken == null ? EMPTY : utf8(lockToken));
             a.add(utf8(Long.toString(lookupMillis)));
             a.add(utf8(Long.toString(INVALIDATION_MEMORY_MILLIS)));
@@ -215,8 +217,15 @@ final class CacheStore {
         }
     }
 
-    /** Takes the miss lock (or confirms this request holds it). */
-    final class Lock implements WritePlan<Boolean> {
+    /** Whether this request holds the miss lock, and the Redis time (ms) when it asked. */
+    record Locked(boolean locked, long redisMillis) {
+    }
+
+    /**
+     * Takes the miss lock (or confirms this request holds it) when {@code token} is not null, and
+     * reads the Redis time: a render whose lookup found an entry starts its clock here.
+     */
+    final class Lock implements WritePlan<Locked> {
         private final String urlKey;
         private final String token;
         private final long ttlMillis;
@@ -229,12 +238,14 @@ final class CacheStore {
 
         @Override
         public void addTo(Commands commands) {
-            commands.eval(LOCK, List.of(utf8(keys.lock(urlKey))), List.of(utf8(token), utf8(Long.toString(ttlMillis))));
+            commands.eval(LOCK, List.of(utf8(keys.lock(urlKey))),
+                    List.of(token == null ? EMPTY : utf8(token), utf8(Long.toString(ttlMillis))));
         }
 
         @Override
-        public Boolean decide(Replies replies) {
-            return replies.number(0) == 1L;
+        public Locked decide(Replies replies) {
+            List<?> reply = replies.list(0);
+            return new Locked(reply.get(0) instanceof Long l && l == 1L, (Long) reply.get(1));
         }
     }
 
@@ -321,7 +332,8 @@ final class CacheStore {
         return redis.send(store);
     }
 
-    boolean tryLock(String urlKey, String token, long ttlMillis) {
+    /** Takes the miss lock unless {@code token} is null, and reads the Redis time. */
+    Locked tryLock(String urlKey, String token, long ttlMillis) {
         return redis.send(new Lock(urlKey, token, ttlMillis));
     }
 
@@ -394,6 +406,12 @@ final class CacheStore {
         long n = members.isEmpty() ? 0 : redis.send(new Invalidation(members, List.of()));
         redis.call(j -> j.del(tagKey));
         return n;
+    }
+
+    /** A variants-record nonce: unique, not secret, so a thread-local generator is enough. */
+    private static String nonce() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
     }
 
     private static void addPairs(List<byte[]> args, Map<String, String> pairs) {

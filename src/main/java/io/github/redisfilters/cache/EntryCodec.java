@@ -7,7 +7,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -69,41 +70,101 @@ final class EntryCodec {
      *                                  another library version, or garbage); callers treat that as a miss
      */
     static CacheEntry decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            if (in.readByte() != MAGIC || in.readByte() != VERSION) {
-                throw new IllegalArgumentException("not a cache entry of version " + VERSION);
+        Cursor in = new Cursor(data);
+        if (in.u8() != MAGIC || in.u8() != VERSION) {
+            throw new IllegalArgumentException("not a cache entry of version " + VERSION);
+        }
+        int status = in.u16();
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("bad status " + status);
+        }
+        long storedAt = in.s64();
+        long initialAge = in.s64();
+        long freshness = in.s64();
+        long swr = in.s64();
+        long sie = in.s64();
+        boolean mustRevalidate = in.u8() != 0;
+        int n = in.u16();
+        if (n > MAX_HEADERS) {
+            throw new IllegalArgumentException("too many headers");
+        }
+        CacheEntry.Header[] headers = new CacheEntry.Header[n];
+        for (int i = 0; i < n; i++) {
+            headers[i] = new CacheEntry.Header(in.utf(), in.utf());
+        }
+        String generations = in.utf();
+        int len = (int) in.bits(4);
+        if (len < 0 || len > data.length) {
+            throw new IllegalArgumentException("bad body length");
+        }
+        byte[] body = in.bytes(len);
+        return new CacheEntry(status, storedAt, initialAge, freshness, swr, sie, mustRevalidate,
+                List.of(headers), body, generations);
+    }
+
+    /**
+     * Reads what {@link DataOutputStream} wrote, straight from the array (a hit decodes an entry:
+     * no stream objects, and ASCII strings, the usual header, without a decoder).
+     */
+    private static final class Cursor {
+        private final byte[] data;
+        private int pos;
+
+        Cursor(byte[] data) {
+            this.data = data;
+        }
+
+        private void need(int n) {
+            if (n > data.length - pos) {
+                throw new IllegalArgumentException("truncated cache entry");
             }
-            int status = in.readUnsignedShort();
-            if (status < 100 || status > 999) {
-                throw new IllegalArgumentException("bad status " + status);
-            }
-            long storedAt = in.readLong();
-            long initialAge = in.readLong();
-            long freshness = in.readLong();
-            long swr = in.readLong();
-            long sie = in.readLong();
-            boolean mustRevalidate = in.readBoolean();
-            int n = in.readUnsignedShort();
-            if (n > MAX_HEADERS) {
-                throw new IllegalArgumentException("too many headers");
-            }
-            List<CacheEntry.Header> headers = new ArrayList<>(n);
+        }
+
+        int u8() {
+            need(1);
+            return data[pos++] & 0xFF;
+        }
+
+        int u16() {
+            return (int) bits(2);
+        }
+
+        long s64() {
+            return bits(8);
+        }
+
+        /** A big-endian number of {@code n} bytes (4 bytes: an int, sign included). */
+        long bits(int n) {
+            need(n);
+            long v = 0;
             for (int i = 0; i < n; i++) {
-                headers.add(new CacheEntry.Header(in.readUTF(), in.readUTF()));
+                v = (v << 8) | (data[pos++] & 0xFF);
             }
-            String generations = in.readUTF();
-            int len = in.readInt();
-            if (len < 0 || len > data.length) {
-                throw new IllegalArgumentException("bad body length");
+            return n == 4 ? (int) v : v;
+        }
+
+        byte[] bytes(int n) {
+            need(n);
+            pos += n;
+            return Arrays.copyOfRange(data, pos - n, pos);
+        }
+
+        /** {@link DataOutputStream#writeUTF}'s form: a length, then modified UTF-8. */
+        String utf() {
+            int len = u16();
+            need(len);
+            int start = pos;
+            pos += len;
+            for (int i = start; i < pos; i++) {
+                if (data[i] < 0) {
+                    try {
+                        return new DataInputStream(new ByteArrayInputStream(data, start - 2, len + 2)).readUTF();
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException("bad string in cache entry", e);
+                    }
+                }
             }
-            byte[] body = in.readNBytes(len);
-            if (body.length != len) {
-                throw new IllegalArgumentException("truncated body");
-            }
-            return new CacheEntry(status, storedAt, initialAge, freshness, swr, sie, mustRevalidate,
-                    List.copyOf(headers), body, generations);
-        } catch (IOException ex) {
-            throw new IllegalArgumentException("truncated cache entry", ex);
+            return new String(data, start, len, StandardCharsets.ISO_8859_1); // ASCII: the same characters
         }
     }
 }

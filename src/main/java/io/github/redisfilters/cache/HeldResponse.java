@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
-import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -470,50 +469,6 @@ final class HeldResponse extends HttpServletResponseWrapper {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        }
-    }
-
-    /**
-     * Encodes characters as they are written (no buffer of its own), so nothing written through
-     * {@link #getWriter()} can be stranded when an async cycle completes without a flush.
-     */
-    private static final class EncodingWriter extends Writer {
-        private final CaptureStream out;
-        private final Charset charset;
-        private char pendingHigh;
-
-        EncodingWriter(CaptureStream out, Charset charset) {
-            this.out = out;
-            this.charset = charset;
-        }
-
-        @Override
-        public void write(char[] cbuf, int off, int len) throws IOException {
-            if (len <= 0) {
-                return;
-            }
-            StringBuilder sb = new StringBuilder(len + 1);
-            if (pendingHigh != 0) {
-                sb.append(pendingHigh);
-                pendingHigh = 0;
-            }
-            sb.append(cbuf, off, len);
-            char last = sb.charAt(sb.length() - 1);
-            if (Character.isHighSurrogate(last)) {
-                pendingHigh = last; // keep a split surrogate pair together
-                sb.setLength(sb.length() - 1);
-            }
-            byte[] bytes = sb.toString().getBytes(charset);
-            out.write(bytes, 0, bytes.length);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        @Override
-        public void close() {
         }
     }
 

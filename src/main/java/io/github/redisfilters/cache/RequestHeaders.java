@@ -68,8 +68,8 @@ final class RequestHeaders {
         if (values == null) {
             return false;
         }
-        for (String v : Collections.list(values)) {
-            for (String t : v.split(",")) {
+        while (values.hasMoreElements()) {
+            for (String t : values.nextElement().split(",")) {
                 if (t.trim().equalsIgnoreCase(token)) {
                     return true;
                 }
@@ -78,7 +78,8 @@ final class RequestHeaders {
         return false;
     }
 
-    static List<String> list(Enumeration<String> e) {
-        return e == null ? List.of() : Collections.list(e);
+    /** The values of a request header, an empty list when it is absent (most requests: no list built). */
+    static List<String> values(HttpServletRequest req, String name) {
+        return req.getHeader(name) == null ? List.of() : Collections.list(req.getHeaders(name));
     }
 }

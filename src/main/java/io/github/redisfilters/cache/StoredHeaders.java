@@ -1,7 +1,10 @@
 package io.github.redisfilters.cache;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,5 +84,14 @@ final class StoredHeaders {
             }
         }
         return values;
+    }
+
+    /** A strong {@code ETag} value for a body that has no validator: the first 128 bits of its SHA-256, quoted. */
+    static String generatedEtag(byte[] body) {
+        try {
+            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

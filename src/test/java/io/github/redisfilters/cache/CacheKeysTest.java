@@ -36,6 +36,22 @@ class CacheKeysTest {
     }
 
     @Test
+    void aPathAlreadyCanonicalIsTakenAsItIsAndAnyOtherIsRebuilt() {
+        java.util.Random random = new java.util.Random(17);
+        String alphabet = "/./a%2Fe;~-_!$&'()*+,=:@?#\u00e9 ";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder p = new StringBuilder();
+            for (int n = random.nextInt(12); n > 0; n--) {
+                p.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertThat(CacheKeys.canonicalPath(p.toString())).as(p.toString()).isEqualTo(CacheKeys.rebuild(p.toString()));
+        }
+        for (String p : List.of("/", "/a", "/api/products/42", "/a.b/..c/.d", "/x~y/-_/!$&'()*+,=:@")) {
+            assertThat(CacheKeys.canonicalPath(p)).isSameAs(p);
+        }
+    }
+
+    @Test
     void canonicalPathIsIdempotent() {
         for (String p : List.of("/a/./b/../c", "/%7e/%41%2f", "//x//y/", "/caf\u00e9", "/%25", "/a%")) {
             String once = CacheKeys.canonicalPath(p);

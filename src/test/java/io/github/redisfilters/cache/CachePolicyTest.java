@@ -203,6 +203,14 @@ class CachePolicyTest {
         }
 
         @Test
+        void onlyIfCachedIsAnsweredWithoutTheOriginInStandardModeOnly() {
+            CachePolicy.RequestFacts onlyIfCached = request("GET", false, false, "only-if-cached", false);
+            assertThat(CachePolicy.onlyIfCached(CacheMode.STANDARD, onlyIfCached)).isTrue();
+            assertThat(CachePolicy.onlyIfCached(CacheMode.TTL, onlyIfCached)).isFalse();
+            assertThat(CachePolicy.onlyIfCached(CacheMode.STANDARD, GET)).isFalse();
+        }
+
+        @Test
         void ttlModeIgnoresThemSoClientsCannotForceOriginRenders() {
             assertThat(CachePolicy.reuse(fresh, NOW, CacheMode.TTL, request("GET", false, false, "no-cache", true)))
                     .isEqualTo(CachePolicy.Reuse.FRESH);
@@ -242,6 +250,13 @@ class CachePolicyTest {
         }
 
         @Test
+        void withoutStaleIfErrorOnlyAnUnreachableOriginMayBeReplaced() {
+            assertThat(List.of(500, 502, 503, 504)).allMatch(CachePolicy::isError);
+            assertThat(List.of(502, 504)).allMatch(CachePolicy::isUnreachable);
+            assertThat(List.of(200, 404, 500, 503)).noneMatch(CachePolicy::isUnreachable);
+        }
+
+        @Test
         void retentionCoversTheLongestGrace() {
             assertThat(standard(200, "Cache-Control", "max-age=10, stale-if-error=60").retentionMillis()).isEqualTo(70_000);
         }
@@ -251,6 +266,16 @@ class CachePolicyTest {
     class Rfc9110_13_ConditionalRequests {
         final CacheEntry e = entry(standard(200, "Cache-Control", "max-age=100"), "ETag", "\"v1\"",
                 "Last-Modified", CachePolicy.formatDate(NOW - 60_000));
+
+        @Test
+        void aStored200WithAValidatorCanBeValidatedByTheOrigin() {
+            assertThat(CachePolicy.validatable(e)).isTrue();
+            assertThat(CachePolicy.validatable(entry(standard(200, "Cache-Control", "max-age=100"), "ETag", "\"v1\""))).isTrue();
+            assertThat(CachePolicy.validatable(entry(standard(200, "Cache-Control", "max-age=100")))).isFalse();
+            CacheEntry notFound = new CacheEntry(404, NOW, 0, 100_000, 0, 0, false,
+                    List.of(new CacheEntry.Header("ETag", "\"v1\"")), new byte[0]);
+            assertThat(CachePolicy.validatable(notFound)).isFalse();
+        }
 
         @Test
         void ifNoneMatchUsesWeakComparison() {

@@ -21,6 +21,15 @@ class EntryCodecTest {
     }
 
     @Test
+    void readsWhatDataOutputStreamWroteForAnyCharacter() {
+        CacheEntry odd = new CacheEntry(200, 1, 0, 0, 0, 0, false,
+                List.of(new CacheEntry.Header("X-Nul", "a\u0000b"), new CacheEntry.Header("X-Emoji", "\ud83d\ude00 \u00e9"),
+                        new CacheEntry.Header("X-Ascii", "plain")),
+                new byte[0], "/api\n/api/x");
+        assertThat(EntryCodec.decode(EntryCodec.encode(odd))).usingRecursiveComparison().isEqualTo(odd);
+    }
+
+    @Test
     void isCompact() {
         byte[] bytes = EntryCodec.encode(entry);
         assertThat(bytes[0]).isEqualTo((byte) 'E'); // what the lookup script tells apart from a variants record 'V'

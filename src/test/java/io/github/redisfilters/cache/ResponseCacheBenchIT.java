@@ -132,9 +132,7 @@ class ResponseCacheBenchIT {
             byte[] getKey = "bench:/app/get/x".getBytes(StandardCharsets.UTF_8);
             io.github.redisfilters.client.LuaScript lookup = io.github.redisfilters.client.LuaScript.fromResource(
                     CacheStore.class, "lua/lookup.lua");
-            List<byte[]> keys = List.of("rsf:cache:{/hit/x}".getBytes(StandardCharsets.UTF_8),
-                    "rsf:cache:{/hit/x}#lock".getBytes(StandardCharsets.UTF_8),
-                    "rsf:cache:{/hit/x}#pass".getBytes(StandardCharsets.UTF_8));
+            List<byte[]> keys = List.of("rsf:cache:{/hit/x}".getBytes(StandardCharsets.UTF_8));
             List<byte[]> args = List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8),
                     "5000".getBytes(StandardCharsets.UTF_8), new byte[] {'n'});
             for (int round = 0; round < 2; round++) {

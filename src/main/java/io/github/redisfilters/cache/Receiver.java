@@ -1,0 +1,174 @@
+package io.github.redisfilters.cache;
+
+import io.github.redisfilters.internal.web.RequestPaths;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The receive state (Varnish's {@code vcl_recv}): what the cache does with a request — nothing
+ * (other methods, uncovered paths), invalidate after it (unsafe methods), bypass it (personal or
+ * suspicious requests), or look it up — and, for a lookup, its plan, derived from the request
+ * alone so that another of the library's filters may send it early.
+ */
+final class Receiver {
+    /** Request headers that make origins render something other than the URL says (poisoning vectors). */
+    private static final List<String> REWRITE_HEADERS = List.of("X-Original-URL", "X-Rewrite-URL",
+            "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
+    /** What the cache does with a request. */
+    enum Kind { UNSAFE, IGNORE, BYPASS, LOOKUP }
+
+    /**
+     * What a request was received as: for {@code BYPASS} the reason, for {@code LOOKUP} its rule,
+     * lookup plan and what it says about itself (null elsewhere).
+     */
+    record Received(Kind kind, String reason, ResponseCacheConfig.Rule rule, CacheStore.Lookup lookup,
+            CachePolicy.RequestFacts facts) {
+        static Received of(Kind kind) {
+            return new Received(kind, null, null, null, null);
+        }
+    }
+
+    private final ResponseCacheConfig config;
+    private final ServletAnnotations annotations;
+    private final CacheKeys keys;
+    private final CacheStore store;
+    private final VaryHints varyHints = new VaryHints();
+    /** Request attribute holding what the filter received the request as ({@link ReceivedFor}). */
+    private final String attribute;
+    /** Lock tokens of this filter start with this, then name the request (see {@link #lockToken}). */
+    private final String tokenSalt = Long.toHexString(ThreadLocalRandom.current().nextLong());
+
+    Receiver(ResponseCacheConfig config, ServletAnnotations annotations, CacheKeys keys, CacheStore store, String filterName) {
+        this.config = config;
+        this.annotations = annotations;
+        this.keys = keys;
+        this.store = store;
+        this.attribute = ResponseCacheFilter.class.getName() + ".received." + filterName;
+    }
+
+    /**
+     * Receives a request once per request object: another of our filters that planned this
+     * lookup early saw the same object, unless a filter in between wrapped the request (then it
+     * is received again, to the same plan).
+     */
+    Received receive(HttpServletRequest req) {
+        if (req.getDispatcherType() != DispatcherType.REQUEST) {
+            return receiveNow(req); // a forward or include changes the paths of the same request
+        }
+        Object memo = req.getAttribute(attribute);
+        if (memo instanceof ReceivedFor r && r.request == req) {
+            return r.received;
+        }
+        Received received = receiveNow(req);
+        req.setAttribute(attribute, new ReceivedFor(req, received));
+        return received;
+    }
+
+    /** A request object and what it was received as (a plain class: compared by identity). */
+    private static final class ReceivedFor {
+        final HttpServletRequest request;
+        final Received received;
+
+        ReceivedFor(HttpServletRequest request, Received received) {
+            this.request = request;
+            this.received = received;
+        }
+    }
+
+    private Received receiveNow(HttpServletRequest req) {
+        String method = req.getMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return Received.of(method.equals("OPTIONS") || method.equals("TRACE") ? Kind.IGNORE : Kind.UNSAFE);
+        }
+        ResponseCacheConfig.Rule rule = ruleFor(req);
+        if (!cached(rule)) {
+            return Received.of(Kind.IGNORE);
+        }
+        CachePolicy.RequestFacts facts = facts(req);
+        String bypass = CachePolicy.bypassReason(facts, config.shareAuthorized());
+        if (bypass == null && rewriteHeader(req)) {
+            bypass = "rewrite-header";
+        }
+        if (bypass == null && CacheKeys.hasPathParameters(req.getRequestURI())) {
+            bypass = "path-parameters";
+        }
+        if (bypass != null) {
+            return new Received(Kind.BYPASS, bypass, rule, null, facts);
+        }
+        String urlKey = keys.urlKey(req.getRequestURI(), req.getContextPath(), req.getQueryString());
+        String token = method.equals("GET") && config.coalesceMisses() ? lockToken(req) : null;
+        return new Received(Kind.LOOKUP, null, rule, lookupPlan(req, urlKey, token, false), facts);
+    }
+
+    /** The lookup of a URL, sending only the request headers it was last seen to vary on when known. */
+    CacheStore.Lookup lookupPlan(HttpServletRequest req, String urlKey, String token, boolean allHeaders) {
+        List<String> hint = allHeaders ? null : varyHints.get(urlKey);
+        return store.new Lookup(urlKey, hint == null ? RequestHeaders.varyInputs(req) : RequestHeaders.varyInputs(req, hint),
+                hint == null, token, config.lockTimeout().toMillis());
+    }
+
+    VaryHints varyHints() {
+        return varyHints;
+    }
+
+    /** The request's rule: its servlet's annotation, else the first matching path rule; null for none. */
+    ResponseCacheConfig.Rule ruleFor(HttpServletRequest req) {
+        Optional<ResponseCacheConfig.Rule> own = annotations.ruleFor(req);
+        return own.isPresent() ? own.get() : config.ruleFor(RequestPaths.applicationPath(req));
+    }
+
+    /** Whether a rule caches (not none, not {@link NoCache}). */
+    static boolean cached(ResponseCacheConfig.Rule rule) {
+        return rule != null && rule != ServletAnnotations.NO_CACHE;
+    }
+
+    private CachePolicy.RequestFacts facts(HttpServletRequest req) {
+        return new CachePolicy.RequestFacts(req.getMethod(), req.getHeader("Authorization") != null,
+                hasSession(req), CacheControl.parse(req.getHeaders("Cache-Control")),
+                RequestHeaders.containsToken(req.getHeaders("Pragma"), "no-cache"));
+    }
+
+    /**
+     * The miss-lock token of a request: the same whenever it is computed for this request (so a
+     * lookup another filter sent early matches the one this filter plans), different for every
+     * request in flight.
+     */
+    private String lockToken(HttpServletRequest req) {
+        ServletRequest r = req;
+        while (r instanceof ServletRequestWrapper w) {
+            r = w.getRequest();
+        }
+        return tokenSalt + ":" + r.getRequestId() + ":" + Integer.toHexString(System.identityHashCode(r));
+    }
+
+    private boolean hasSession(HttpServletRequest req) {
+        if (req.getRequestedSessionId() != null) {
+            return true; // whatever the cookie is called (or a URL-rewritten id)
+        }
+        Cookie[] cookies = req.getCookies();
+        if (cookies != null) {
+            for (Cookie c : cookies) {
+                if (config.sessionCookies().contains(c.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean rewriteHeader(HttpServletRequest req) {
+        for (String h : REWRITE_HEADERS) {
+            if (req.getHeader(h) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
