@@ -62,6 +62,9 @@ final class SerialForms {
     static Object decode(byte[] bytes) throws IOException {
         int n = bytes.length;
         if (n >= 7 && Arrays.equals(bytes, 0, 5, STRING_HEAD, 0, 5) && ((bytes[5] & 0xFF) << 8 | (bytes[6] & 0xFF)) == n - 7) {
+            if (ascii(bytes, 7, n)) {
+                return new String(bytes, 7, n - 7, java.nio.charset.StandardCharsets.ISO_8859_1); // modified UTF-8 of 1..127 is ASCII
+            }
             return new DataInputStream(new ByteArrayInputStream(bytes, 5, n - 5)).readUTF();
         }
         if (LONG != null && LONG.matches(bytes)) {
@@ -75,6 +78,15 @@ final class SerialForms {
             return v == 0 ? Boolean.FALSE : v == 1 ? Boolean.TRUE : null;
         }
         return null;
+    }
+
+    private static boolean ascii(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] <= 0) { // 0 is written as two bytes in modified UTF-8, never as one
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The serial form of a boxed primitive: a fixed head (class descriptor) and the value's bytes. */
