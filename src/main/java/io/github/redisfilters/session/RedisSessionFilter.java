@@ -42,8 +42,6 @@ import java.util.Map;
  * attribute {@link RedisSessions#CONTEXT_ATTRIBUTE} or {@link RedisSessions#from}.
  */
 public class RedisSessionFilter implements Filter {
-    private static final String WRAPPED = RedisSessionFilter.class.getName() + ".request";
-
     private RedisSessionConfig config;
     private FilterRuntime runtime;
     private SessionStore store;
@@ -81,7 +79,7 @@ public class RedisSessionFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
-                || req.getAttribute(WRAPPED) != null) {
+                || req.getAttribute(SessionSignals.STARTED_HERE) != null) { // a session filter of ours has it already
             chain.doFilter(req, res);
             return;
         }
@@ -97,7 +95,6 @@ public class RedisSessionFilter implements Filter {
             sessions.deferLoad(); // sent with the next filter's lookups, or by getSession
             batch.writesAtCommit(); // the commit always writes through the batch: later filters' writes may ride along
             SessionRequest wrapped = new SessionRequest(request, sessions);
-            req.setAttribute(WRAPPED, Boolean.TRUE);
             req.setAttribute(SessionSignals.STARTED_HERE, (java.util.function.BooleanSupplier) sessions::startedHere);
             CommitHook wrappedResponse = new CommitHook(response, sessions);
             try {
@@ -118,7 +115,6 @@ public class RedisSessionFilter implements Filter {
                 }
                 throw e;
             } finally {
-                req.removeAttribute(WRAPPED);
                 req.removeAttribute(SessionSignals.STARTED_HERE);
             }
         }

@@ -4,7 +4,7 @@ import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.internal.client.RequestBatch;
 import io.github.redisfilters.internal.client.Results;
 import io.github.redisfilters.internal.client.WritePlan;
-import jakarta.servlet.http.Cookie;
+import io.github.redisfilters.internal.web.RequestCookies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
@@ -90,20 +90,32 @@ final class SessionManager implements RedisSession.Owner {
                 }
             }
         }
-        Cookie[] cookies = valid == null ? request.getCookies() : null;
-        if (cookies != null) {
-            for (Cookie c : cookies) {
-                if (config.cookieName().equals(c.getName())) {
-                    if (raw == null) {
-                        raw = c.getValue();
-                        header = false;
-                    }
-                    if (valid == null && SessionIds.wellFormed(c.getValue())) {
-                        valid = c.getValue();
-                        raw = valid;
-                        header = false;
-                    }
+        if (valid == null) {
+            // the first well-formed value of the cookie wins (a browser may send an older, wider-path one too)
+            String[] found = {raw, null};
+            boolean[] cookieSeen = {false};
+            String name = config.cookieName();
+            RequestCookies.forEach(request, (n, v) -> {
+                if (!name.equals(n)) {
+                    return true;
                 }
+                if (!cookieSeen[0] && found[0] == null) {
+                    found[0] = v;
+                }
+                cookieSeen[0] = true;
+                if (SessionIds.wellFormed(v)) {
+                    found[1] = v;
+                    return false;
+                }
+                return true;
+            });
+            if (found[1] != null) {
+                raw = found[1];
+                valid = found[1];
+                header = false;
+            } else if (raw == null && cookieSeen[0]) {
+                raw = found[0];
+                header = false;
             }
         }
         this.requestedRaw = raw;

@@ -10,6 +10,7 @@ import io.github.redisfilters.testing.RedisProcess;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -291,6 +292,17 @@ class DemoContractIT {
             assertThat(me.headers().firstValue("Retry-After")).isPresent();
             HttpResponse<String> cart = Http.get(servers.jetty("/api/cart"), "Cookie", cookie, "X-Forwarded-For", client);
             assertThat(cart.statusCode()).as("no forked local session").isEqualTo(503);
+            // a brute-force attack during the outage: the login limit still holds, per server
+            String attacker = newClient();
+            for (Function<String, URI> server : List.<Function<String, URI>>of(servers::jetty, servers::tomcat)) {
+                List<Integer> codes = new ArrayList<>();
+                for (int i = 0; i < 7; i++) {
+                    codes.add(Http.post(server.apply("/api/auth/login"), "{\"username\":\"alice\",\"password\":\"guess" + i + "\"}",
+                            "Content-Type", "application/json", "X-Forwarded-For", attacker).statusCode());
+                }
+                assertThat(codes).as("5 wrong passwords reach the login, then 429, while Redis is down")
+                        .containsExactly(401, 401, 401, 401, 401, 429, 429);
+            }
         } finally {
             redis.launch();
         }

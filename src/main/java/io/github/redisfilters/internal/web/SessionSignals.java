@@ -9,7 +9,11 @@ import java.util.function.BooleanSupplier;
  * that nothing was started.
  */
 public final class SessionSignals {
-    /** Request attribute: a {@link BooleanSupplier} answering whether this request started a session. */
+    /**
+     * Request attribute: a {@link BooleanSupplier} answering whether this request started a
+     * session. Present exactly while a session filter of this library handles the request (the
+     * filter also reads it to pass a request it already handles straight on).
+     */
     public static final String STARTED_HERE = "io.github.redisfilters.session.startedHere";
 
     private SessionSignals() {
