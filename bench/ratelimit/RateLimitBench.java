@@ -1,6 +1,6 @@
-import io.github.redisfilters.client.LuaScript;
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.internal.client.LuaScript;
 import io.github.redisfilters.ratelimit.RateLimitConfig;
 import io.github.redisfilters.ratelimit.RateLimitFilter;
 import io.github.redisfilters.testing.ContainerKind;

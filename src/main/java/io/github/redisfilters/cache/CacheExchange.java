@@ -1,9 +1,9 @@
 package io.github.redisfilters.cache;
 
 import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
 import io.github.redisfilters.internal.web.ProblemResponse;
 import io.github.redisfilters.internal.web.SessionSignals;
-import io.github.redisfilters.metrics.FilterMetrics;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;

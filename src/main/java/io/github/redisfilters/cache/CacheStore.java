@@ -1,11 +1,11 @@
 package io.github.redisfilters.cache;
 
-import io.github.redisfilters.client.Commands;
-import io.github.redisfilters.client.LuaScript;
-import io.github.redisfilters.client.ReadPlan;
-import io.github.redisfilters.client.Replies;
 import io.github.redisfilters.client.SharedRedisClient;
-import io.github.redisfilters.client.WritePlan;
+import io.github.redisfilters.internal.client.Commands;
+import io.github.redisfilters.internal.client.LuaScript;
+import io.github.redisfilters.internal.client.ReadPlan;
+import io.github.redisfilters.internal.client.Replies;
+import io.github.redisfilters.internal.client.WritePlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

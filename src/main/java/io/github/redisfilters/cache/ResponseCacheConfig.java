@@ -2,10 +2,10 @@ package io.github.redisfilters.cache;
 
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.Durations;
-import io.github.redisfilters.config.InitParams;
 import io.github.redisfilters.config.PathPattern;
-import io.github.redisfilters.config.Sizes;
+import io.github.redisfilters.internal.config.Durations;
+import io.github.redisfilters.internal.config.InitParams;
+import io.github.redisfilters.internal.config.Sizes;
 import jakarta.servlet.FilterConfig;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.github.redisfilters.cache;
 
 import io.github.redisfilters.client.RedisUnavailableException;
-import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.internal.client.RequestBatch;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
 import io.github.redisfilters.internal.runtime.FilterRuntime;
 import io.github.redisfilters.internal.web.RequestPaths;
-import io.github.redisfilters.metrics.FilterMetrics;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;

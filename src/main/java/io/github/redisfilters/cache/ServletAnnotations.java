@@ -1,6 +1,6 @@
 package io.github.redisfilters.cache;
 
-import io.github.redisfilters.config.Durations;
+import io.github.redisfilters.internal.config.Durations;
 import io.github.redisfilters.internal.web.AnnotatedServlets;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;

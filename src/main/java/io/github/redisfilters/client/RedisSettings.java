@@ -1,9 +1,10 @@
 package io.github.redisfilters.client;
 
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.Durations;
-import io.github.redisfilters.config.InitParams.Form;
-import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.internal.client.RequestBatch;
+import io.github.redisfilters.internal.config.Durations;
+import io.github.redisfilters.internal.config.InitParams.Form;
+import io.github.redisfilters.internal.config.InitParams;
 import jakarta.servlet.ServletContext;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -152,6 +153,10 @@ public final class RedisSettings {
     /**
      * Resolves settings from a filter's init-params, the context-params and the environment.
      *
+     * <p>Internal: for the library's filters, not API ({@code InitParams} is in
+     * {@code io.github.redisfilters.internal.config}); it may change in any release. Applications use
+     * {@link #builder()} or {@link #forContext(ServletContext, String)}.
+     *
      * @param params  the filter's (already unknown-name-checked) init-params
      * @param context context-param lookup ({@code ServletContext::getInitParameter}), may return null
      * @param env     environment lookup ({@code System::getenv} in production)
@@ -247,6 +252,9 @@ public final class RedisSettings {
     /**
      * Resolves the settings for a filter from its init-params (which the filter has already read
      * with {@link InitParams}), the context-params and the process environment.
+     *
+     * <p>Internal: for the library's filters, not API ({@code InitParams} is in
+     * {@code io.github.redisfilters.internal.config}); it may change in any release.
      */
     public static RedisSettings forFilter(jakarta.servlet.FilterConfig filterConfig, InitParams params)
             throws ConfigException {

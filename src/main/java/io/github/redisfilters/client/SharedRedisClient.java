@@ -1,5 +1,11 @@
 package io.github.redisfilters.client;
 
+import io.github.redisfilters.internal.client.CircuitBreaker;
+import io.github.redisfilters.internal.client.LuaScript;
+import io.github.redisfilters.internal.client.PersistenceWatch;
+import io.github.redisfilters.internal.client.Plan;
+import io.github.redisfilters.internal.client.PlanSender;
+import io.github.redisfilters.internal.client.Results;
 import jakarta.servlet.ServletContext;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -279,17 +285,30 @@ public final class SharedRedisClient {
      * Runs a script with {@code EVALSHA}; on {@code NOSCRIPT} (after a restart, failover or
      * {@code SCRIPT FLUSH}) it runs {@code EVAL}, which also re-caches the script. On Cluster the
      * call is routed by the first key, so all keys must share a hash tag.
+     *
+     * <p>Internal: for the library's filters, not API ({@code LuaScript} is in
+     * {@code io.github.redisfilters.internal.client}); it may change in any release.
      */
     public Object eval(LuaScript script, List<String> keys, List<String> args) {
         return call(j -> evalOn(j, script, keys, args));
     }
 
-    /** {@link #eval} with binary keys and arguments. */
+    /**
+     * {@link #eval} with binary keys and arguments.
+     *
+     * <p>Internal: for the library's filters, not API ({@code LuaScript} is in
+     * {@code io.github.redisfilters.internal.client}); it may change in any release.
+     */
     public Object evalBinary(LuaScript script, List<byte[]> keys, List<byte[]> args) {
         return call(j -> evalBinaryOn(j, script, keys, args));
     }
 
-    /** EVALSHA with NOSCRIPT fallback on a client the caller already holds (inside {@link #call}). */
+    /**
+     * EVALSHA with NOSCRIPT fallback on a client the caller already holds (inside {@link #call}).
+     *
+     * <p>Internal: for the library's filters, not API ({@code LuaScript} is in
+     * {@code io.github.redisfilters.internal.client}); it may change in any release.
+     */
     public static Object evalOn(UnifiedJedis j, LuaScript script, List<String> keys, List<String> args) {
         try {
             return j.evalsha(script.sha1(), keys, args);
@@ -298,7 +317,12 @@ public final class SharedRedisClient {
         }
     }
 
-    /** Binary variant of {@link #evalOn}. */
+    /**
+     * Binary variant of {@link #evalOn}.
+     *
+     * <p>Internal: for the library's filters, not API ({@code LuaScript} is in
+     * {@code io.github.redisfilters.internal.client}); it may change in any release.
+     */
     public static Object evalBinaryOn(UnifiedJedis j, LuaScript script, List<byte[]> keys, List<byte[]> args) {
         byte[] sha = script.sha1().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try {
@@ -308,7 +332,14 @@ public final class SharedRedisClient {
         }
     }
 
-    static boolean isUnavailability(JedisDataException e) {
+    /**
+     * Whether an error reply means the node cannot serve at all (READONLY, LOADING, MASTERDOWN,
+     * CLUSTERDOWN, BUSY, NOREPLICAS) rather than that the command was wrong.
+     *
+     * <p>Internal: for the library's request pipelining ({@code io.github.redisfilters.internal.client}),
+     * not API; it may change in any release.
+     */
+    public static boolean isUnavailability(JedisDataException e) {
         String m = e.getMessage();
         return m != null && (isReadonly(m) || m.startsWith("LOADING") || m.startsWith("MASTERDOWN")
                 || m.startsWith("CLUSTERDOWN") || m.startsWith("BUSY")
@@ -321,13 +352,21 @@ public final class SharedRedisClient {
      * results are first asked for it.
      * Never throws: a plan Redis could not serve holds a {@link RedisUnavailableException} in the
      * results. See {@link PlanSender} for how NOSCRIPT, TRYAGAIN and redirections are handled.
+     *
+     * <p>Internal: for the library's filters, not API ({@code Plan} is in
+     * {@code io.github.redisfilters.internal.client}); it may change in any release.
      */
     public Results send(List<? extends Plan<?>> plans) {
         return send(plans, null);
     }
 
-    /** {@link #send(List)} of plans whose commands were recorded already (null: record them now). */
-    Results send(List<? extends Plan<?>> plans, List<List<PlanSender.Command>> recorded) {
+    /**
+     * {@link #send(List)} of plans whose commands were recorded already (null: record them now).
+     *
+     * <p>Internal: for the library's request batching ({@code io.github.redisfilters.internal.client}),
+     * not API; it may change in any release.
+     */
+    public Results send(List<? extends Plan<?>> plans, List<List<PlanSender.Command>> recorded) {
         if (plans.isEmpty()) {
             return new Results(new java.util.IdentityHashMap<>());
         }
@@ -341,6 +380,9 @@ public final class SharedRedisClient {
 
     /**
      * Sends one plan (one round trip) and returns its decision.
+     *
+     * <p>Internal: for the library's filters, not API ({@code Plan} is in
+     * {@code io.github.redisfilters.internal.client}); it may change in any release.
      *
      * @throws RedisUnavailableException when Redis could not serve it
      */
@@ -423,12 +465,23 @@ public final class SharedRedisClient {
         return target;
     }
 
-    /** The circuit breaker guarding every call of this client. */
+    /**
+     * The circuit breaker guarding every call of this client.
+     *
+     * <p>Internal: for the library's filters, status servlet and meters, not API ({@code CircuitBreaker}
+     * is in {@code io.github.redisfilters.internal.client}); it may change in any release.
+     */
     public CircuitBreaker breaker() {
         return breaker;
     }
 
-    /** Whether this Redis keeps data across restarts (checked only for filters that ask). */
+    /**
+     * Whether this Redis keeps data across restarts (checked only for filters that ask).
+     *
+     * <p>Internal: for the library's filters, status servlet and meters, not API
+     * ({@code PersistenceWatch} is in {@code io.github.redisfilters.internal.client}); it may change in
+     * any release.
+     */
     public PersistenceWatch persistence() {
         return persistence;
     }

@@ -1,8 +1,8 @@
 package io.github.redisfilters.jwt;
 
-import io.github.redisfilters.client.Commands;
-import io.github.redisfilters.client.ReadPlan;
-import io.github.redisfilters.client.Replies;
+import io.github.redisfilters.internal.client.Commands;
+import io.github.redisfilters.internal.client.ReadPlan;
+import io.github.redisfilters.internal.client.Replies;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

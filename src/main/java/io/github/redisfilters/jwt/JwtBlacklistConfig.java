@@ -2,8 +2,8 @@ package io.github.redisfilters.jwt;
 
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.Durations;
-import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.internal.config.Durations;
+import io.github.redisfilters.internal.config.InitParams;
 import jakarta.servlet.FilterConfig;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.github.redisfilters.jwt;
 
-import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisUnavailableException;
-import io.github.redisfilters.client.RequestBatch;
+import io.github.redisfilters.internal.client.ReadPlan;
+import io.github.redisfilters.internal.client.RequestBatch;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
 import io.github.redisfilters.internal.runtime.FilterRuntime;
 import io.github.redisfilters.internal.web.ProblemResponse;
-import io.github.redisfilters.metrics.FilterMetrics;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;

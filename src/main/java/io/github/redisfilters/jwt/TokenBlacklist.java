@@ -1,8 +1,8 @@
 package io.github.redisfilters.jwt;
 
-import io.github.redisfilters.client.LuaScript;
 import io.github.redisfilters.client.RedisUnavailableException;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.internal.client.LuaScript;
 import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,9 @@
 package io.github.redisfilters.metrics;
 
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.internal.metrics.ClientFigures;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
+import io.github.redisfilters.internal.metrics.MetricsRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
+import io.github.redisfilters.internal.metrics.MetricsRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,7 +19,7 @@ import java.util.Map;
  * counters. Answers 200 when every client is up, else 503.
  *
  * <p>When a JWT blacklist uses a client, each page view also checks that Redis' persistence
- * ({@link io.github.redisfilters.client.PersistenceWatch}) and reports {@code persistenceWarning}:
+ * ({@link io.github.redisfilters.internal.client.PersistenceWatch}) and reports {@code persistenceWarning}:
  * why revocations may be lost (the Redis persists nothing, or it restarted), or {@code null}.
  */
 public class RedisFiltersStatusServlet extends HttpServlet {

@@ -2,7 +2,7 @@ package io.github.redisfilters.ratelimit;
 
 import static io.github.redisfilters.internal.web.AnnotatedServlets.attribute;
 
-import io.github.redisfilters.config.Durations;
+import io.github.redisfilters.internal.config.Durations;
 import io.github.redisfilters.internal.web.AnnotatedServlets;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;

@@ -1,15 +1,15 @@
 package io.github.redisfilters.ratelimit;
 
 import io.github.redisfilters.client.RedisUnavailableException;
-import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.internal.client.RequestBatch;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
 import io.github.redisfilters.internal.runtime.FilterRuntime;
 import io.github.redisfilters.internal.web.ClientAddressResolver;
 import io.github.redisfilters.internal.web.ProblemResponse;
 import io.github.redisfilters.internal.web.RequestPaths;
 import io.github.redisfilters.internal.web.TrustedProxies;
-import io.github.redisfilters.metrics.FilterMetrics;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -136,7 +136,7 @@ public class RateLimitFilter implements Filter {
     }
 
     /** This filter's counters; null before {@code init}. */
-    public FilterMetrics metrics() {
+    FilterMetrics metrics() {
         return runtime == null ? null : runtime.metrics();
     }
 

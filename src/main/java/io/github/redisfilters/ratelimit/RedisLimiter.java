@@ -11,12 +11,12 @@ import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
-import io.github.redisfilters.client.LuaScript;
 import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.RedisUnavailableException;
-import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
-import io.github.redisfilters.client.WritePlan;
+import io.github.redisfilters.internal.client.LuaScript;
+import io.github.redisfilters.internal.client.RequestBatch;
+import io.github.redisfilters.internal.client.WritePlan;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -317,7 +317,7 @@ final class RedisLimiter {
 
     /** Takes back the hits kept by groups that admitted a request another step denied (one script call per group, one pipeline). */
     private void refund(List<LimitCheck.Kept> kept, long now) {
-        List<io.github.redisfilters.client.Plan<?>> plans = new ArrayList<>(kept.size());
+        List<io.github.redisfilters.internal.client.Plan<?>> plans = new ArrayList<>(kept.size());
         for (LimitCheck.Kept k : kept) {
             if (k.checks().isEmpty()) {
                 continue;
@@ -339,12 +339,12 @@ final class RedisLimiter {
     /** One {@code refund.lua} call. */
     private record Refund(List<byte[]> keys, List<byte[]> args) implements WritePlan<Object> {
         @Override
-        public void addTo(io.github.redisfilters.client.Commands commands) {
+        public void addTo(io.github.redisfilters.internal.client.Commands commands) {
             commands.eval(REFUND, keys, args);
         }
 
         @Override
-        public Object decide(io.github.redisfilters.client.Replies replies) {
+        public Object decide(io.github.redisfilters.internal.client.Replies replies) {
             return replies.get(0);
         }
     }

@@ -208,7 +208,7 @@ public final class Rule {
         }
         patterns.forEach(p -> s.append(' ').append(p));
         for (Policy p : policies) {
-            s.append(' ').append(p.limit()).append('/').append(io.github.redisfilters.config.Durations.format(p.window()))
+            s.append(' ').append(p.limit()).append('/').append(io.github.redisfilters.internal.config.Durations.format(p.window()))
                     .append(' ').append(p.algorithm().text());
         }
         s.append(" by ").append(key == KeySource.HEADER ? "header:" + header : key.name().toLowerCase(Locale.ROOT));
@@ -409,7 +409,7 @@ public final class Rule {
                 Policy p = policies.get(i);
                 String n = p.name();
                 if (autoNamed.get(i)) {
-                    n = policies.size() == 1 ? name : name + "-" + io.github.redisfilters.config.Durations.format(p.window());
+                    n = policies.size() == 1 ? name : name + "-" + io.github.redisfilters.internal.config.Durations.format(p.window());
                     if (seen.contains(n)) {
                         n = name + "-" + (i + 1);
                     }

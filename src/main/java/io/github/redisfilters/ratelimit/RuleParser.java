@@ -1,6 +1,6 @@
 package io.github.redisfilters.ratelimit;
 
-import io.github.redisfilters.config.Durations;
+import io.github.redisfilters.internal.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

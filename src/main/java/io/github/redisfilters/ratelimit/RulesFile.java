@@ -16,7 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
-import io.github.redisfilters.config.Durations;
+import io.github.redisfilters.internal.config.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

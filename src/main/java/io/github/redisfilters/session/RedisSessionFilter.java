@@ -1,8 +1,8 @@
 package io.github.redisfilters.session;
 
-import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.PathPattern;
+import io.github.redisfilters.internal.client.RequestBatch;
 import io.github.redisfilters.internal.runtime.FilterRuntime;
 import io.github.redisfilters.internal.web.ClientAddressResolver;
 import io.github.redisfilters.internal.web.OnCommitResponseWrapper;

@@ -1,9 +1,9 @@
 package io.github.redisfilters.session;
 
 import io.github.redisfilters.client.RedisUnavailableException;
-import io.github.redisfilters.client.RequestBatch;
-import io.github.redisfilters.client.Results;
-import io.github.redisfilters.client.WritePlan;
+import io.github.redisfilters.internal.client.RequestBatch;
+import io.github.redisfilters.internal.client.Results;
+import io.github.redisfilters.internal.client.WritePlan;
 import io.github.redisfilters.internal.web.RequestCookies;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,14 +1,14 @@
 package io.github.redisfilters.session;
 
-import io.github.redisfilters.client.Commands;
-import io.github.redisfilters.client.LuaScript;
-import io.github.redisfilters.client.Plan;
-import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisUnavailableException;
-import io.github.redisfilters.client.Replies;
-import io.github.redisfilters.client.Results;
 import io.github.redisfilters.client.SharedRedisClient;
-import io.github.redisfilters.client.WritePlan;
+import io.github.redisfilters.internal.client.Commands;
+import io.github.redisfilters.internal.client.LuaScript;
+import io.github.redisfilters.internal.client.Plan;
+import io.github.redisfilters.internal.client.ReadPlan;
+import io.github.redisfilters.internal.client.Replies;
+import io.github.redisfilters.internal.client.Results;
+import io.github.redisfilters.internal.client.WritePlan;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.github.redisfilters.session;
 
+import io.github.redisfilters.internal.metrics.FilterMetrics;
 import io.github.redisfilters.internal.web.ClientAddressResolver;
-import io.github.redisfilters.metrics.FilterMetrics;
 import jakarta.servlet.ServletContext;
 import java.util.LinkedHashMap;
 import java.util.Map;

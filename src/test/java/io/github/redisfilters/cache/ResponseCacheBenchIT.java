@@ -130,7 +130,7 @@ class ResponseCacheBenchIT {
                     ratios, median(ratios), hit / slow);
             // Redis alone: the lookup script against a plain GET, same client, same bytes
             byte[] getKey = "bench:/app/get/x".getBytes(StandardCharsets.UTF_8);
-            io.github.redisfilters.client.LuaScript lookup = io.github.redisfilters.client.LuaScript.fromResource(
+            io.github.redisfilters.internal.client.LuaScript lookup = io.github.redisfilters.internal.client.LuaScript.fromResource(
                     CacheStore.class, "lua/lookup.lua");
             List<byte[]> keys = List.of("rsf:cache:{/hit/x}".getBytes(StandardCharsets.UTF_8));
             List<byte[]> args = List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8),

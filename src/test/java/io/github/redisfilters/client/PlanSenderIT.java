@@ -3,6 +3,12 @@ package io.github.redisfilters.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.redisfilters.internal.client.CircuitBreaker;
+import io.github.redisfilters.internal.client.Commands;
+import io.github.redisfilters.internal.client.LuaScript;
+import io.github.redisfilters.internal.client.ReadPlan;
+import io.github.redisfilters.internal.client.Replies;
+import io.github.redisfilters.internal.client.Results;
 import io.github.redisfilters.testing.RedisClusterGroup;
 import io.github.redisfilters.testing.RedisFixture;
 import io.github.redisfilters.testing.RoundTrips;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.internal.config.InitParams;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

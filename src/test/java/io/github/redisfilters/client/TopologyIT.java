@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.internal.client.LuaScript;
+import io.github.redisfilters.internal.config.InitParams;
 import io.github.redisfilters.testing.RedisClusterGroup;
 import io.github.redisfilters.testing.RedisProcess;
 import io.github.redisfilters.testing.RedisSentinelGroup;

@@ -8,6 +8,7 @@ import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.cache.CacheAnnotations;
 import io.github.redisfilters.cache.CacheResponse;
 import io.github.redisfilters.cache.ResponseCacheConfig;
+import io.github.redisfilters.internal.config.Durations;
 import io.github.redisfilters.jwt.JwtBlacklistConfig;
 import io.github.redisfilters.ratelimit.Algorithm;
 import io.github.redisfilters.ratelimit.KeySource;

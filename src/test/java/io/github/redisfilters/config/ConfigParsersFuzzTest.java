@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.redisfilters.internal.config.Durations;
+import io.github.redisfilters.internal.config.InitParams;
+import io.github.redisfilters.internal.config.Sizes;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashMap;

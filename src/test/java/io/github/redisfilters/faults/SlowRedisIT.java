@@ -292,7 +292,7 @@ class SlowRedisIT {
         assertThat(f.send(app, Kind.TOKEN, 0).statusCode()).isEqualTo(200);
         assertThat(Http.post(app.uri("/api/cart"), "", "Cookie", f.cookie()).body()).as("the session is writable again")
                 .isEqualTo("{\"n\":2}");
-        assertThat(client.breaker().state()).isEqualTo(io.github.redisfilters.client.CircuitBreaker.State.CLOSED);
+        assertThat(client.breaker().state()).isEqualTo(io.github.redisfilters.internal.client.CircuitBreaker.State.CLOSED);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(threadsInsideJedis()).as("threads inside Jedis or the pool").isZero();
             assertThat(client.poolStats().values()).allSatisfy(p -> {

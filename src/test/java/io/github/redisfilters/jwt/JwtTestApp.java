@@ -1,7 +1,7 @@
 package io.github.redisfilters.jwt;
 
-import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.metrics.MetricsRegistry;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
+import io.github.redisfilters.internal.metrics.MetricsRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;

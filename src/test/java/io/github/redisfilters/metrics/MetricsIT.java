@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.redisfilters.faults.AllFiltersApp;
+import io.github.redisfilters.internal.metrics.MetricsRegistry;
 import io.github.redisfilters.jwt.TokenBlacklist;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;

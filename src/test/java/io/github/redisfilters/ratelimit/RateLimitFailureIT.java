@@ -3,8 +3,8 @@ package io.github.redisfilters.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.redisfilters.client.CircuitBreaker;
 import io.github.redisfilters.client.SharedRedisClient;
+import io.github.redisfilters.internal.client.CircuitBreaker;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisFixture;

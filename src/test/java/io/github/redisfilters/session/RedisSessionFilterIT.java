@@ -3,7 +3,7 @@ package io.github.redisfilters.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.redisfilters.metrics.MetricsRegistry;
+import io.github.redisfilters.internal.metrics.MetricsRegistry;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisFixture;

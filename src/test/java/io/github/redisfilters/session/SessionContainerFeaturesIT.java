@@ -5,7 +5,7 @@ import static io.github.redisfilters.session.RedisSessionFilterIT.sessionId;
 import static io.github.redisfilters.session.RedisSessionFilterIT.setCookie;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.redisfilters.metrics.MetricsRegistry;
+import io.github.redisfilters.internal.metrics.MetricsRegistry;
 import io.github.redisfilters.testing.ContainerKind;
 import io.github.redisfilters.testing.Http;
 import io.github.redisfilters.testing.RedisFixture;

@@ -1,13 +1,13 @@
 package io.github.redisfilters.internal.runtime;
 
-import io.github.redisfilters.client.ReadPlan;
 import io.github.redisfilters.client.RedisSettings;
-import io.github.redisfilters.client.RequestBatch;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.InitParams;
-import io.github.redisfilters.metrics.FilterMetrics;
-import io.github.redisfilters.metrics.MetricsRegistry;
+import io.github.redisfilters.internal.client.ReadPlan;
+import io.github.redisfilters.internal.client.RequestBatch;
+import io.github.redisfilters.internal.config.InitParams;
+import io.github.redisfilters.internal.metrics.FilterMetrics;
+import io.github.redisfilters.internal.metrics.MetricsRegistry;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;

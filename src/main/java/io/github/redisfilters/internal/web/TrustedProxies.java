@@ -2,7 +2,7 @@ package io.github.redisfilters.internal.web;
 
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.internal.config.InitParams;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import static org.mockito.Mockito.when;
 
 import io.github.redisfilters.config.CidrRange;
 import io.github.redisfilters.config.ConfigException;
-import io.github.redisfilters.config.InitParams;
+import io.github.redisfilters.internal.config.InitParams;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.redisfilters.metrics;
+package io.github.redisfilters.internal.metrics;
 
 import io.github.redisfilters.client.SharedRedisClient;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.Map;
  * <tr><td>persistenceWarning</td><td>text</td><td>why data in this Redis may be lost on restart, or empty (see the JWT blacklist)</td></tr>
  * </table>
  */
-final class ClientFigures {
+public final class ClientFigures {
     private ClientFigures() {
     }
 
@@ -36,9 +36,9 @@ final class ClientFigures {
     }
 
     /** The numeric figures only (meters). */
-    static Map<String, Number> numbers(SharedRedisClient c) {
+    public static Map<String, Number> numbers(SharedRedisClient c) {
         Map<String, Number> out = new LinkedHashMap<>();
-        out.put("breakerOpen", c.breaker().state() == io.github.redisfilters.client.CircuitBreaker.State.CLOSED ? 0 : 1);
+        out.put("breakerOpen", c.breaker().state() == io.github.redisfilters.internal.client.CircuitBreaker.State.CLOSED ? 0 : 1);
         out.put("breakerOpenings", c.breaker().openings());
         out.put("breakerRejected", c.breaker().rejectedInCurrentOutage());
         int active = 0;

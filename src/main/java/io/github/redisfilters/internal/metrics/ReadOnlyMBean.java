@@ -1,4 +1,4 @@
-package io.github.redisfilters.metrics;
+package io.github.redisfilters.internal.metrics;
 
 import java.util.Map;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
 /**
  * The lookup a filter needs before it decides what to do with a request (a rate-limit check, a

@@ -1,4 +1,4 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +48,7 @@ public final class CircuitBreaker {
     /** A WARN was logged for the current event and its INFO was not yet. */
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    CircuitBreaker(String target, int failureThreshold, long retryNanos, LongSupplier nanoTime) {
+    public CircuitBreaker(String target, int failureThreshold, long retryNanos, LongSupplier nanoTime) {
         this.target = target;
         this.failureThreshold = failureThreshold;
         this.retryNanos = retryNanos;
@@ -56,7 +56,7 @@ public final class CircuitBreaker {
     }
 
     /** True if the caller may talk to Redis now (CLOSED, or it won the probe). */
-    boolean tryAcquire() {
+    public boolean tryAcquire() {
         State s = state.get();
         if (s == State.CLOSED) {
             return true;
@@ -71,7 +71,7 @@ public final class CircuitBreaker {
         return false;
     }
 
-    void onSuccess() {
+    public void onSuccess() {
         State s = state.get();
         if (s == State.CLOSED) {
             // the common case writes nothing: no shared cache line is dirtied on every Redis call
@@ -96,7 +96,7 @@ public final class CircuitBreaker {
      * The client dropped its pooled connections because the node answered as a non-primary:
      * logs {@code message} as the event's WARN, unless this event already has one.
      */
-    void onConnectionsRenewed(String message) {
+    public void onConnectionsRenewed(String message) {
         if (reported.compareAndSet(false, true)) {
             outageStartedAt.set(nanoTime.getAsLong());
             LOG.warn(message);
@@ -106,7 +106,7 @@ public final class CircuitBreaker {
     }
 
     /** Whether an event's WARN was logged and its INFO not yet (one volatile read). */
-    boolean eventReported() {
+    public boolean eventReported() {
         return reported.get();
     }
 
@@ -114,7 +114,7 @@ public final class CircuitBreaker {
      * A call succeeded after the client reconnected to a primary, with the breaker closed: the
      * failover event is over (an open breaker reports the end itself when its probe succeeds).
      */
-    void onPrimaryAgain() {
+    public void onPrimaryAgain() {
         if (state.get() == State.CLOSED && reported.compareAndSet(true, false)) {
             long ms = (nanoTime.getAsLong() - outageStartedAt.get()) / 1_000_000L;
             LOG.info("Redis at {} answers as a primary again after {} ms (new connections reached the promoted node)",
@@ -122,7 +122,7 @@ public final class CircuitBreaker {
         }
     }
 
-    void onFailure(Throwable cause) {
+    public void onFailure(Throwable cause) {
         int failures = consecutiveFailures.incrementAndGet();
         State s = state.get();
         if (s == State.HALF_OPEN) {

@@ -1,5 +1,6 @@
-package io.github.redisfilters.metrics;
+package io.github.redisfilters.internal.metrics;
 
+import io.github.redisfilters.metrics.RedisFiltersMeterBinder;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

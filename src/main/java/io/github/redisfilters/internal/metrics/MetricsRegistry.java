@@ -1,4 +1,4 @@
-package io.github.redisfilters.metrics;
+package io.github.redisfilters.internal.metrics;
 
 import io.github.redisfilters.client.SharedRedisClient;
 import jakarta.servlet.ServletContext;

@@ -1,4 +1,4 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
 import io.github.redisfilters.internal.web.RequestPaths;
 import jakarta.servlet.FilterRegistration;

@@ -1,8 +1,9 @@
-package io.github.redisfilters.config;
+package io.github.redisfilters.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.redisfilters.config.ConfigException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

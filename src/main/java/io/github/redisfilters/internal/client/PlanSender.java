@@ -1,5 +1,7 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
+import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.SharedRedisClient;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * commands on it: another filter's write to a failing-over node does not fail a session save on a
  * healthy one.
  */
-final class PlanSender {
+public final class PlanSender {
     private static final long TRYAGAIN_FIRST_PAUSE_MILLIS = 2;
     private static final long TRYAGAIN_MAX_PAUSE_MILLIS = 50;
 
@@ -42,7 +44,7 @@ final class PlanSender {
     }
 
     /** One recorded command. */
-    record Command(Kind kind, LuaScript script, byte[][] keys, byte[][] args) {
+    public record Command(Kind kind, LuaScript script, byte[][] keys, byte[][] args) {
         /** {@code EVAL} is {@code EVALSHA} with the {@code EVAL} fallback; {@code EVAL_SOURCE} sends the source at once. */
         enum Kind { EVAL, EVAL_SOURCE, GET, HGETALL, MGET, DEL }
     }
@@ -101,7 +103,7 @@ final class PlanSender {
      * already {@linkplain #record recorded} ({@code recorded.get(i)} for {@code plans.get(i)}), or
      * null to record them now.
      */
-    static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, List<List<Command>> recorded,
+    public static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, List<List<Command>> recorded,
             ExecutorService clusterExecutor, long deadlineNanos) {
         List<Command> commands;
         int[] starts = new int[plans.size() + 1];

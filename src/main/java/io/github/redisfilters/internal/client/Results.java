@@ -1,5 +1,7 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
+import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.SharedRedisClient;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -12,11 +14,11 @@ import java.util.Map;
 public final class Results {
     private final Map<Plan<?>, Object> outcomes;
 
-    Results(Map<Plan<?>, Object> outcomes) {
+    public Results(Map<Plan<?>, Object> outcomes) {
         this.outcomes = outcomes;
     }
 
-    static Results failed(Iterable<? extends Plan<?>> plans, RedisUnavailableException e) {
+    public static Results failed(Iterable<? extends Plan<?>> plans, RedisUnavailableException e) {
         Map<Plan<?>, Object> m = new IdentityHashMap<>();
         for (Plan<?> p : plans) {
             m.put(p, new Failure(e));

@@ -1,4 +1,4 @@
-package io.github.redisfilters.config;
+package io.github.redisfilters.internal.config;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

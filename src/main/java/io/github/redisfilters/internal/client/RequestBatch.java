@@ -1,5 +1,7 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
+import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.SharedRedisClient;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;

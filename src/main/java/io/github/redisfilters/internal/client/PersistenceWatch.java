@@ -1,5 +1,6 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
+import io.github.redisfilters.client.SharedRedisClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class PersistenceWatch {
     private volatile String persistsNothing;
     private volatile String restarted;
 
-    PersistenceWatch(SharedRedisClient client, LongSupplier nanoTime) {
+    public PersistenceWatch(SharedRedisClient client, LongSupplier nanoTime) {
         this.client = client;
         this.nanoTime = nanoTime;
     }

@@ -1,4 +1,7 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
+
+import io.github.redisfilters.client.RedisUnavailableException;
+import io.github.redisfilters.client.SharedRedisClient;
 
 /**
  * One filter's Redis access for one request, described before it is sent: the commands it needs

@@ -1,5 +1,8 @@
-package io.github.redisfilters.config;
+package io.github.redisfilters.internal.config;
 
+import io.github.redisfilters.config.CidrRange;
+import io.github.redisfilters.config.ConfigException;
+import io.github.redisfilters.config.PathPattern;
 import jakarta.servlet.FilterConfig;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
+import io.github.redisfilters.client.SharedRedisClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

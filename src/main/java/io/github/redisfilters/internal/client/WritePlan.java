@@ -1,4 +1,4 @@
-package io.github.redisfilters.client;
+package io.github.redisfilters.internal.client;
 
 /**
  * What a filter writes after it decided (a session save, a cache store, a lock release): sent on

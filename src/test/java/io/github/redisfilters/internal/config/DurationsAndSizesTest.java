@@ -1,4 +1,4 @@
-package io.github.redisfilters.config;
+package io.github.redisfilters.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
