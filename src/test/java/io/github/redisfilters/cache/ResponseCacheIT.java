@@ -403,14 +403,14 @@ class ResponseCacheIT {
         }
 
         /** The cache filter's counters. */
-        io.github.redisfilters.metrics.FilterMetrics cacheMetrics() {
-            java.util.concurrent.atomic.AtomicReference<io.github.redisfilters.metrics.FilterMetrics> found =
+        io.github.redisfilters.internal.metrics.FilterMetrics cacheMetrics() {
+            java.util.concurrent.atomic.AtomicReference<io.github.redisfilters.internal.metrics.FilterMetrics> found =
                     new java.util.concurrent.atomic.AtomicReference<>();
-            io.github.redisfilters.metrics.MetricsRegistry registry =
-                    io.github.redisfilters.metrics.MetricsRegistry.of(app.servletContext());
-            io.github.redisfilters.metrics.MetricsRegistry.Listener listener = new io.github.redisfilters.metrics.MetricsRegistry.Listener() {
+            io.github.redisfilters.internal.metrics.MetricsRegistry registry =
+                    io.github.redisfilters.internal.metrics.MetricsRegistry.of(app.servletContext());
+            io.github.redisfilters.internal.metrics.MetricsRegistry.Listener listener = new io.github.redisfilters.internal.metrics.MetricsRegistry.Listener() {
                 @Override
-                public void filterAdded(io.github.redisfilters.metrics.FilterMetrics m) {
+                public void filterAdded(io.github.redisfilters.internal.metrics.FilterMetrics m) {
                     if (m.kind().equals(ResponseCacheFilter.KIND)) {
                         found.set(m);
                     }
