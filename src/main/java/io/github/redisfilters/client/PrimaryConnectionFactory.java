@@ -76,6 +76,11 @@ final class PrimaryConnectionFactory implements PooledObjectFactory<Connection> 
         return idle;
     }
 
+    /** Renewals since start (each started a new generation). */
+    long renewals() {
+        return generation.get();
+    }
+
     /** Whether a connection to a primary was made since the last {@link #renew()}. */
     boolean primaryConnectedSinceRenewal() {
         return primaryGeneration.get() == generation.get();

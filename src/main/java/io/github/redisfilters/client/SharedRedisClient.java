@@ -229,6 +229,17 @@ public final class SharedRedisClient {
     }
 
     /**
+     * How many times this client renewed its connection pool after the node behind its address
+     * stopped being a writable primary (a managed failover: {@code READONLY}, {@code LOADING},
+     * {@code MASTERDOWN}) or a connection was refused or broken. Always 0 for Sentinel, Cluster and
+     * application-supplied clients, which follow failovers themselves.
+     */
+    public long poolRenewals() {
+        PrimaryConnectionFactory r = renewal;
+        return r == null ? 0 : r.renewals();
+    }
+
+    /**
      * Renews the standalone client's pool (see {@link PrimaryConnectionFactory}) after {@code cause};
      * false when this client cannot renew (Sentinel and Cluster follow failovers themselves; an
      * application-supplied client is left alone).

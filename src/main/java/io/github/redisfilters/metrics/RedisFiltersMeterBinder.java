@@ -154,6 +154,9 @@ public final class RedisFiltersMeterBinder implements MeterBinder, AutoCloseable
             gauge(list, "client.breaker.rejected", c, "breakerRejected", tags);
             list.add(FunctionCounter.builder(PREFIX + "client.breaker.openings", c, x -> x.breaker().openings())
                     .tags(tags).description("times the circuit breaker opened").register(registry));
+            list.add(FunctionCounter.builder(PREFIX + "client.pool.renewals", c, SharedRedisClient::poolRenewals)
+                    .tags(tags).description("times the connection pool was renewed after a managed failover or refused connections")
+                    .register(registry));
             list.add(Gauge.builder(PREFIX + "client.persistence.warning", c, x -> x.persistence().warning() == null ? 0 : 1)
                     .tags(tags).description("1 while data in this Redis may be lost on restart").register(registry));
             meters.put(c, list);

@@ -42,9 +42,11 @@ class ManagedFailoverClientIT {
             SharedRedisClient c = client(redis);
             try (LogCapture log = LogCapture.start()) {
                 assertThat(c.<Long>call(j -> j.incr("n"))).isEqualTo(1L); // leaves a pooled connection on the primary
+                assertThat(c.poolRenewals()).isZero();
                 redis.awaitInSync();
                 redis.failover();
                 assertThat(c.<Long>call(j -> j.incr("n"))).as("READONLY on the old connection, then the new primary").isEqualTo(2L);
+                assertThat(c.poolRenewals()).as("one failover, one renewal (operators see it in poolRenewals)").isEqualTo(1);
                 try (Jedis promoted = redis.primary().admin()) {
                     assertThat(promoted.get("n")).isEqualTo("2");
                 }

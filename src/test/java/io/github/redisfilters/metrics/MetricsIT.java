@@ -101,6 +101,8 @@ class MetricsIT {
             assertThat(pool.gauge().value()).isEqualTo(64.0);
             assertThat(pool.gauge().getId().getTag("client")).contains(":" + REDIS.process().port());
             assertThat(registry.find("redisfilters.client.breaker.openings").functionCounter().count()).isZero();
+            assertThat(JMX.getAttribute(client, "poolRenewals")).isEqualTo(0L);
+            assertThat(registry.find("redisfilters.client.pool.renewals").functionCounter().count()).isZero();
         }
         assertThat(JMX.queryNames(new ObjectName(MetricsRegistry.JMX_DOMAIN + ":context=\"/metrics-it\",*"), null))
                 .as("MBeans left after undeploy").isEmpty();

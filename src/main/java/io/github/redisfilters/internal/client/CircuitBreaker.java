@@ -33,7 +33,8 @@ public final class CircuitBreaker {
         HALF_OPEN
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
+    /** Logged under the client's public package, as before the class moved: operators' log settings keep working. */
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.redisfilters.client.CircuitBreaker");
 
     private final String target;
     private final int failureThreshold;

@@ -31,7 +31,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * unknown and only restarts are reported.
  */
 public final class PersistenceWatch {
-    private static final Logger LOG = LoggerFactory.getLogger(PersistenceWatch.class);
+    /** Logged under the client's public package, as before the class moved: operators' log settings keep working. */
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.redisfilters.client.PersistenceWatch");
     static final long INTERVAL_NANOS = 60_000_000_000L;
     private static final long NOT_YET = Long.MIN_VALUE;
 
