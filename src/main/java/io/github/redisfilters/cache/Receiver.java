@@ -2,13 +2,12 @@ package io.github.redisfilters.cache;
 
 import io.github.redisfilters.internal.web.RequestPaths;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The receive state (Varnish's {@code vcl_recv}): what the cache does with a request — nothing
@@ -42,8 +41,9 @@ final class Receiver {
     private final VaryHints varyHints = new VaryHints();
     /** Request attribute holding what the filter received the request as ({@link ReceivedFor}). */
     private final String attribute;
-    /** Lock tokens of this filter start with this, then name the request (see {@link #lockToken}). */
-    private final String tokenSalt = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    /** Lock tokens of this filter: this, then a number per request (see {@link #receive}). */
+    private final String tokenSalt = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+    private final AtomicLong tokens = new AtomicLong();
 
     Receiver(ResponseCacheConfig config, ServletAnnotations annotations, CacheKeys keys, CacheStore store, String filterName) {
         this.config = config;
@@ -56,17 +56,22 @@ final class Receiver {
     /**
      * Receives a request once per request object: another of our filters that planned this
      * lookup early saw the same object, unless a filter in between wrapped the request (then it
-     * is received again, to the same plan).
+     * is received again, with the same miss-lock token, so to the same plan). The token names the
+     * request among all in flight: this filter's salt and a number.
      */
     Received receive(HttpServletRequest req) {
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
-            return receiveNow(req); // a forward or include changes the paths of the same request
+            return receiveNow(req, null); // a forward or include changes the paths of the same request
         }
-        Object memo = req.getAttribute(attribute);
-        if (memo instanceof ReceivedFor r && r.request == req) {
-            return r.received;
+        Object memo = req.getAttribute(attribute); // wrappers pass attributes through: seen whoever set it
+        String token = null;
+        if (memo instanceof ReceivedFor r) {
+            if (r.request == req) {
+                return r.received;
+            }
+            token = r.received.lookup() == null ? null : r.received.lookup().lockToken();
         }
-        Received received = receiveNow(req);
+        Received received = receiveNow(req, token);
         req.setAttribute(attribute, new ReceivedFor(req, received));
         return received;
     }
@@ -82,7 +87,7 @@ final class Receiver {
         }
     }
 
-    private Received receiveNow(HttpServletRequest req) {
+    private Received receiveNow(HttpServletRequest req, String earlierToken) {
         String method = req.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Received.of(method.equals("OPTIONS") || method.equals("TRACE") ? Kind.IGNORE : Kind.UNSAFE);
@@ -103,7 +108,8 @@ final class Receiver {
             return new Received(Kind.BYPASS, bypass, rule, null, facts);
         }
         String urlKey = keys.urlKey(req.getRequestURI(), req.getContextPath(), req.getQueryString());
-        String token = method.equals("GET") && config.coalesceMisses() ? lockToken(req) : null;
+        String token = !method.equals("GET") || !config.coalesceMisses() ? null
+                : earlierToken != null ? earlierToken : tokenSalt + Long.toHexString(tokens.incrementAndGet());
         return new Received(Kind.LOOKUP, null, rule, lookupPlan(req, urlKey, token, false), facts);
     }
 
@@ -135,24 +141,11 @@ final class Receiver {
                 RequestHeaders.containsToken(req.getHeaders("Pragma"), "no-cache"));
     }
 
-    /**
-     * The miss-lock token of a request: the same whenever it is computed for this request (so a
-     * lookup another filter sent early matches the one this filter plans), different for every
-     * request in flight.
-     */
-    private String lockToken(HttpServletRequest req) {
-        ServletRequest r = req;
-        while (r instanceof ServletRequestWrapper w) {
-            r = w.getRequest();
-        }
-        return tokenSalt + ":" + r.getRequestId() + ":" + Integer.toHexString(System.identityHashCode(r));
-    }
-
     private boolean hasSession(HttpServletRequest req) {
         if (req.getRequestedSessionId() != null) {
             return true; // whatever the cookie is called (or a URL-rewritten id)
         }
-        Cookie[] cookies = req.getCookies();
+        Cookie[] cookies = req.getHeader("Cookie") == null ? null : req.getCookies(); // no parsing without cookies
         if (cookies != null) {
             for (Cookie c : cookies) {
                 if (config.sessionCookies().contains(c.getName())) {

@@ -20,6 +20,9 @@ final class VaryHints {
     }
 
     void remember(String urlKey, List<String> names) {
+        if (names.equals(byUrl.get(urlKey))) {
+            return; // the usual case, every hit: a read, no write
+        }
         if (byUrl.size() >= MAX_URLS) {
             byUrl.clear(); // start over rather than grow
         }
