@@ -335,11 +335,10 @@ public final class SharedRedisClient {
      * {@code io.github.redisfilters.internal.client}); it may change in any release.
      */
     public static Object evalBinaryOn(UnifiedJedis j, LuaScript script, List<byte[]> keys, List<byte[]> args) {
-        byte[] sha = script.sha1().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try {
-            return j.evalsha(sha, keys, args);
+            return j.evalsha(script.sha1Bytes(), keys, args);
         } catch (JedisNoScriptException e) {
-            return j.eval(script.source().getBytes(java.nio.charset.StandardCharsets.UTF_8), keys, args);
+            return j.eval(script.sourceBytes(), keys, args);
         }
     }
 

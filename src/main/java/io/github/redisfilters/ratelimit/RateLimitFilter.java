@@ -73,6 +73,8 @@ public class RateLimitFilter implements Filter {
     private RateLimitConfig config;
     private FilterRuntime runtime;
     private List<Rule> rules;
+    /** Some rule covers a servlet by name (annotation rules): every request's servlet is looked up. */
+    private boolean servletRules;
     private LimitPlanner planner;
     private RedisLimiter limiter;
     private LocalLimiter local;
@@ -107,6 +109,7 @@ public class RateLimitFilter implements Filter {
             throw new ConfigException(component + ": " + e.getMessage(), e);
         }
         rules = config.rules();
+        servletRules = rules.stream().anyMatch(r -> r.servletName() != null);
         List<CidrRange> proxies = config.trustedProxies() != null ? config.trustedProxies()
                 : TrustedProxies.forContext(filterConfig.getServletContext());
         runtime = FilterRuntime.start(filterConfig, "ratelimit", config.redisSettings(), config, "allowed", "limited", "errors", "local",
@@ -335,9 +338,12 @@ public class RateLimitFilter implements Filter {
 
     private List<Rule> matching(HttpServletRequest request) {
         String path = RequestPaths.applicationPath(request); // the same path every filter's patterns match
-        HttpServletMapping mapping = request.getHttpServletMapping();
-        String servlet = mapping == null ? null : mapping.getServletName();
-        late.check(servlet); // a servlet added after start: its annotations were never read (one ERROR)
+        String servlet = null;
+        if (servletRules || late.sample()) { // the lookup costs: only for servlet rules, and now and then for late servlets
+            HttpServletMapping mapping = request.getHttpServletMapping();
+            servlet = mapping == null ? null : mapping.getServletName();
+            late.check(servlet); // a servlet added after start: its annotations were never read (one ERROR)
+        }
         String method = request.getMethod();
         List<Rule> out = null;
         for (int i = 0; i < rules.size(); i++) { // indexed: no iterator per request

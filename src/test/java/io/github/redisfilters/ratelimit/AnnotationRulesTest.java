@@ -14,6 +14,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -120,5 +121,17 @@ class AnnotationRulesTest {
         doReturn(regs).when(context).getServletRegistrations();
         when(context.getInitParameterNames()).thenReturn(Collections.emptyEnumeration());
         return context;
+    }
+
+    @Test
+    void lateServletsAreLookedForInOneRequestOfEverySample() {
+        LateServlets late = new LateServlets(context(Map.of()), "filter 'rateLimit'", Set.of());
+        List<Boolean> first = new java.util.ArrayList<>();
+        for (int i = 0; i < 2 * LateServlets.SAMPLE + 1; i++) {
+            first.add(late.sample());
+        }
+        assertThat(first.get(0)).as("the first request is looked at").isTrue();
+        assertThat(first.stream().filter(b -> b).count()).isEqualTo(3);
+        assertThat(first.get(LateServlets.SAMPLE)).isTrue();
     }
 }

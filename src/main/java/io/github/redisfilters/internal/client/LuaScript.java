@@ -66,12 +66,12 @@ public final class LuaScript {
     }
 
     /** {@link #sha1()} as bytes (the same array every time: callers must not change it). */
-    byte[] sha1Bytes() {
+    public byte[] sha1Bytes() {
         return sha1Bytes;
     }
 
     /** {@link #source()} as UTF-8 bytes (the same array every time: callers must not change it). */
-    byte[] sourceBytes() {
+    public byte[] sourceBytes() {
         return sourceBytes;
     }
 
