@@ -1,8 +1,8 @@
 package io.github.redisfilters.cache;
 
+import io.github.redisfilters.internal.web.RequestCookies;
 import io.github.redisfilters.internal.web.RequestPaths;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Optional;
@@ -145,15 +145,7 @@ final class Receiver {
         if (req.getRequestedSessionId() != null) {
             return true; // whatever the cookie is called (or a URL-rewritten id)
         }
-        Cookie[] cookies = req.getHeader("Cookie") == null ? null : req.getCookies(); // no parsing without cookies
-        if (cookies != null) {
-            for (Cookie c : cookies) {
-                if (config.sessionCookies().contains(c.getName())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return RequestCookies.has(req, config.sessionCookies()); // no Cookie objects built
     }
 
     private static boolean rewriteHeader(HttpServletRequest req) {

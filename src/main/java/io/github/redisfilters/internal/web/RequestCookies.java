@@ -37,7 +37,7 @@ public final class RequestCookies {
     }
 
     /** Whether any pair is named {@code name} (case-sensitive, as cookie names are). */
-    public static boolean has(HttpServletRequest request, java.util.Set<String> names) {
+    public static boolean has(HttpServletRequest request, java.util.Collection<String> names) {
         boolean[] found = {false};
         forEach(request, (n, v) -> !(found[0] = names.contains(n)));
         return found[0];
