@@ -120,26 +120,53 @@ final class BearerTokenExtractor {
         if (token.isEmpty()) {
             return new Invalid(false, "bearer token missing");
         }
-        if (indexOfWhitespace(token) >= 0 || token.indexOf(',') >= 0) {
-            return new Invalid(false, "Authorization header must carry exactly one bearer token");
-        }
-        return check(token);
+        return check(token, true);
     }
 
     private Result check(String token) {
         if (token == null || token.isEmpty()) {
             return new Invalid(false, "bearer token missing");
         }
+        return check(token, false);
+    }
+
+    /**
+     * One pass over the token. {@code fromHeader}: white space or a comma inside means more than
+     * one token was sent (that message wins over the others, as the client's mistake is that).
+     */
+    private Result check(String token, boolean fromHeader) {
+        boolean separator = false;
+        boolean outside = false;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 128 && TOKEN_CHARS[c]) {
+                continue;
+            }
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',') {
+                separator = true;
+            } else {
+                outside = true;
+            }
+        }
+        if (fromHeader && separator) {
+            return new Invalid(false, "Authorization header must carry exactly one bearer token");
+        }
         if (token.length() > maxTokenSize) {
             return new Invalid(false, "token too large");
         }
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (!(c == '.' || JwtClaims.isBase64Url(c))) {
-                return new Invalid(false, "token contains characters outside base64url");
-            }
+        if (outside || separator) {
+            return new Invalid(false, "token contains characters outside base64url");
         }
         return new Found(token);
+    }
+
+    /** The characters of a compact JWS: base64url and the dots between its parts. */
+    private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            TOKEN_CHARS[c] = c == '.' || JwtClaims.isBase64Url(c);
+        }
     }
 
     private static int indexOfWhitespace(String s) {
