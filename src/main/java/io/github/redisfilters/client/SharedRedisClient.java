@@ -52,6 +52,8 @@ public final class SharedRedisClient {
     private final RedisSettings settings;
     private final String target;
     private final CircuitBreaker breaker;
+    /** {@code socketTimeout} in nanoseconds: the deadline of TRYAGAIN retries and READONLY re-sends. */
+    private final long socketTimeoutNanos;
     private final PersistenceWatch persistence;
     private final boolean owned;
     private final Function<RedisSettings, UnifiedJedis> factory;
@@ -68,6 +70,7 @@ public final class SharedRedisClient {
         this.jedis = external;
         this.factory = factory;
         this.target = external == null ? settings.describeTarget() : ClientTarget.describe(external);
+        this.socketTimeoutNanos = settings.socketTimeout().toNanos();
         this.breaker = new CircuitBreaker(target, settings.failureThreshold(), settings.retryInterval().toNanos(), nanoTime);
         this.persistence = new PersistenceWatch(this, nanoTime);
     }
@@ -159,7 +162,7 @@ public final class SharedRedisClient {
             breaker.onFailure(e);
             throw new RedisUnavailableException("cannot create the Redis client: " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + settings.socketTimeout().toNanos();
+        long deadline = System.nanoTime() + socketTimeoutNanos;
         boolean renewed = false;
         for (long pauseMillis = TRYAGAIN_FIRST_PAUSE_MILLIS; ; pauseMillis = Math.min(2 * pauseMillis, TRYAGAIN_MAX_PAUSE_MILLIS)) {
             try {
@@ -382,7 +385,7 @@ public final class SharedRedisClient {
         }
         try {
             return call(j -> PlanSender.send(j, plans, recorded, clusterExecutor(j),
-                    System.nanoTime() + settings.socketTimeout().toNanos()));
+                    System.nanoTime() + socketTimeoutNanos));
         } catch (RedisUnavailableException e) {
             return Results.failed(plans, e);
         }

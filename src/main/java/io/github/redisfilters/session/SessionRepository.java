@@ -296,7 +296,10 @@ final class SessionRepository {
         /** A stored session: it must still exist (never recreated). */
         UPDATE,
         /** {@code changeSessionId}: the old key must exist and is renamed first. */
-        REKEY
+        REKEY;
+
+        /** The mode argument of save.lua. */
+        private final byte[] argument = name().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -317,7 +320,7 @@ final class SessionRepository {
 
     ScriptWrite<Saved> savePlan(Write w) {
         List<byte[]> args = new ArrayList<>(8 + 2 * w.attributes().size() + w.removals().size());
-        args.add(bytes(w.kind().name().toLowerCase(java.util.Locale.ROOT)));
+        args.add(w.kind().argument);
         args.add(bytes(Long.toString(w.now())));
         args.add(bytes(Integer.toString(w.maxInactiveSeconds())));
         args.add(bytes(Long.toString(w.creationTime())));
