@@ -113,6 +113,9 @@ final class CacheStore {
 
         @Override
         public Found decide(Replies replies) {
+            if (replies.get(0) instanceof byte[] plain) { // an entry stored without Vary
+                return new Found(plain, false, List.of(), false, false, -1, generations(replies));
+            }
             List<?> list = replies.list(0);
             byte[] entry = list.get(0) instanceof byte[] b ? b : null;
             boolean locked = list.get(1) instanceof Long l && l == 1L;
@@ -123,11 +126,22 @@ final class CacheStore {
             boolean retry = list.get(3) instanceof Long r && r == 1L;
             boolean pass = list.get(4) instanceof Long p && p == 1L;
             long now = list.get(5) instanceof Long t ? t : -1L;
-            List<String> g = new ArrayList<>(generations.size());
-            for (Object v : replies.list(1)) {
-                g.add(v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "");
+            return new Found(entry, locked, names, retry, pass, now, generations(replies));
+        }
+
+        /** The current values of the URL's prefix generations, one a line ("" for one never advanced). */
+        private String generations(Replies replies) {
+            List<?> values = replies.list(1);
+            StringBuilder g = new StringBuilder();
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0) {
+                    g.append('\n');
+                }
+                if (values.get(i) instanceof byte[] b) {
+                    g.append(new String(b, StandardCharsets.UTF_8));
+                }
             }
-            return new Found(entry, locked, names, retry, pass, now, String.join("\n", g));
+            return g.toString();
         }
 
         String lockToken() {

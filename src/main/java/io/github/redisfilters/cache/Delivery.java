@@ -34,9 +34,9 @@ final class Delivery {
             if (notModified && !StoredHeaders.NOT_MODIFIED.contains(h.name().toLowerCase(Locale.ROOT))) {
                 continue;
             }
-            if (h.name().equalsIgnoreCase("Content-Type")) {
+            if (is(h.name(), "Content-Type")) {
                 res.setContentType(h.value());
-            } else if (h.name().equalsIgnoreCase("Date")) {
+            } else if (is(h.name(), "Date")) {
                 res.setHeader("Date", h.value()); // replaces the container's own
             } else {
                 res.addHeader(h.name(), h.value());
@@ -62,5 +62,10 @@ final class Delivery {
         if (get && body.length > 0) {
             res.getOutputStream().write(body);
         }
+    }
+
+    /** A field name compared with a canonical one, ignoring case (stored names are mostly canonical: equals first). */
+    private static boolean is(String name, String canonical) {
+        return name.equals(canonical) || name.equalsIgnoreCase(canonical);
     }
 }

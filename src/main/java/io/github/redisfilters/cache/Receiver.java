@@ -54,14 +54,14 @@ final class Receiver {
     }
 
     /**
-     * Receives a request once per request object: another of our filters that planned this
-     * lookup early saw the same object, unless a filter in between wrapped the request (then it
-     * is received again, with the same miss-lock token, so to the same plan). The token names the
-     * request among all in flight: this filter's salt and a number.
+     * Receives a request. In a batch ({@code batched}), once per request object: another of our
+     * filters that planned this lookup early saw the same object, unless a filter in between
+     * wrapped the request (then it is received again, with the same miss-lock token, so to the
+     * same plan). The token names the request among all in flight: this filter's salt and a number.
      */
-    Received receive(HttpServletRequest req) {
-        if (req.getDispatcherType() != DispatcherType.REQUEST) {
-            return receiveNow(req, null); // a forward or include changes the paths of the same request
+    Received receive(HttpServletRequest req, boolean batched) {
+        if (!batched || req.getDispatcherType() != DispatcherType.REQUEST) {
+            return receiveNow(req, null); // alone, nobody planned early; a forward or include changes the paths
         }
         Object memo = req.getAttribute(attribute); // wrappers pass attributes through: seen whoever set it
         String token = null;

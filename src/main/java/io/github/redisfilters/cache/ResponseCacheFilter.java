@@ -86,7 +86,7 @@ public class ResponseCacheFilter implements Filter {
                 context.setAttribute(ResponseCache.ATTRIBUTE, api);
             }
         }
-        member = runtime.joinBatch(request -> receiver.receive(request).lookup()); // a pure read (its lock is undone)
+        member = runtime.joinBatch(request -> receiver.receive(request, true).lookup()); // a pure read (its lock is undone)
     }
 
     @Override
@@ -120,7 +120,7 @@ public class ResponseCacheFilter implements Filter {
         }
         try (RequestBatch.Scope batch = RequestBatch.enter(req, member)) {
             // receive
-            Receiver.Received received = receiver.receive(req);
+            Receiver.Received received = receiver.receive(req, batch.batching());
             switch (received.kind()) {
                 case UNSAFE -> {
                     InvalidatingResponse wrapped = new InvalidatingResponse(res, () -> invalidate(req, res, batch));

@@ -6,7 +6,8 @@
 -- ARGV[3] 'a' when ARGV[4..] hold every request header, 'n' when only the names the caller
 --         expects the URL to vary on (learnt from earlier answers)
 -- ARGV[4..] request headers as lower-case name, value pairs (the Vary inputs)
--- Returns {entry or nil, 1 if this request holds the lock else 0, the Vary names ('' = none) or nil
+-- Returns the entry itself when it is stored without Vary (the common hit: the cheapest reply), else
+--         {entry or nil, 1 if this request holds the lock else 0, the Vary names ('' = none) or nil
 --          when there is no entry, 1 when the caller must ask again with every header else 0,
 --          1 when the URL is marked hit-for-pass else 0, Redis time in ms or nil}
 -- The time is read only when no entry was found (a hit renders nothing, so needs none): a caller
@@ -30,7 +31,7 @@ if record and string.byte(record, 1) == 86 then
   names = string.sub(record, nl + 1)
   entry = redis.call('GET', KEYS[1] .. '#' .. string.sub(record, 2, nl - 1) .. ':' .. redis.sha1hex(table.concat(parts, '\n')))
 elseif record then
-  names = ''
+  return record
 end
 if entry then
   return {entry, 0, names, 0, 0, false}
