@@ -185,7 +185,7 @@ public final class SharedRedisClient {
                     breaker.onFailure(e);
                 } else {
                     breaker.onSuccess(); // Redis answered; the command itself was wrong, or must wait
-                    if (isTryAgain(e) && System.nanoTime() + pauseMillis * 1_000_000L - deadline < 0 && pause(pauseMillis)) {
+                    if (PlanSender.isTryAgain(e) && System.nanoTime() + pauseMillis * 1_000_000L - deadline < 0 && PlanSender.pause(pauseMillis)) {
                         continue;
                     }
                 }
@@ -280,20 +280,6 @@ public final class SharedRedisClient {
         return "failed a connection (" + cause.getClass().getSimpleName() + ": " + m + ")";
     }
 
-    private static boolean isTryAgain(JedisDataException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("TRYAGAIN");
-    }
-
-    /** False when interrupted (the interrupt is kept for the container). */
-    private static boolean pause(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     /**
      * Runs a script with {@code EVALSHA}; on {@code NOSCRIPT} (after a restart, failover or

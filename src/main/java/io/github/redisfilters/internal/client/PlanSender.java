@@ -247,12 +247,13 @@ public final class PlanSender {
         return isTryAgain(e) || e instanceof redis.clients.jedis.exceptions.JedisRedirectionException;
     }
 
-    static boolean isTryAgain(JedisDataException e) {
+    /** A Cluster {@code TRYAGAIN} reply (a slot in migration): nothing ran, the command may be re-sent. */
+    public static boolean isTryAgain(JedisDataException e) {
         return e.getMessage() != null && e.getMessage().startsWith("TRYAGAIN");
     }
 
     /** False when interrupted (the interrupt is kept for the container). */
-    static boolean pause(long millis) {
+    public static boolean pause(long millis) {
         try {
             Thread.sleep(millis);
             return true;
