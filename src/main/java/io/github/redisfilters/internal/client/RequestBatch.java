@@ -87,11 +87,21 @@ public final class RequestBatch {
          * filter is mapped to.
          */
         ReadPlan<?> planFor(HttpServletRequest request);
+
+        /** The chain {@link #register} returned for this member; null to look it up in the request's context. */
+        default Chain chain() {
+            return null;
+        }
     }
 
-    /** Adds a started filter to its context's chain. */
-    public static void register(ServletContext context, Member member) {
-        chain(context).members.add(member);
+    /**
+     * Adds a started filter to its context's chain; the member keeps the chain it returns (see
+     * {@link Member#chain()}) so that a request need not look it up.
+     */
+    public static Chain register(ServletContext context, Member member) {
+        Chain c = chain(context);
+        c.members.add(member);
+        return c;
     }
 
     /** Removes a filter that is being destroyed. */
@@ -122,12 +132,16 @@ public final class RequestBatch {
         if (request.getDispatcherType() != DispatcherType.REQUEST || !member.batching()) {
             return new Scope(NONE, member, false);
         }
+        Chain known = member.chain();
+        if (known != null && known.members.size() < 2) {
+            return new Scope(NONE, member, false); // alone in its application: nothing to share, nothing to look up
+        }
         Object existing = request.getAttribute(REQUEST_ATTRIBUTE);
         if (existing instanceof RequestBatch b) {
             b.entered.add(member);
             return new Scope(b, member, false);
         }
-        Chain c = (Chain) request.getServletContext().getAttribute(CHAIN_ATTRIBUTE);
+        Chain c = known != null ? known : (Chain) request.getServletContext().getAttribute(CHAIN_ATTRIBUTE);
         if (c == null || c.members.size() < 2) {
             return new Scope(NONE, member, false); // alone: nothing to share
         }
@@ -471,8 +485,8 @@ public final class RequestBatch {
         }
     }
 
-    /** The members of one context and their filter mappings. */
-    static final class Chain {
+    /** The members of one context and their filter mappings (opaque outside this class). */
+    public static final class Chain {
         final List<Member> members = new CopyOnWriteArrayList<>();
         private final ServletContext context;
         private final java.util.Map<Member, FilterMapping> mappings = new java.util.concurrent.ConcurrentHashMap<>();

@@ -117,9 +117,10 @@ public final class FilterRuntime implements AutoCloseable {
         if (member != null) {
             throw new IllegalStateException("filter '" + filterName + "' already joined the request batch");
         }
-        member = new Member(filterName, redis, chainBatching, planFor);
-        RequestBatch.register(context, member);
-        return member;
+        Member m = new Member(filterName, redis, chainBatching, planFor);
+        m.chain = RequestBatch.register(context, m);
+        member = m;
+        return m;
     }
 
     /**
@@ -133,6 +134,8 @@ public final class FilterRuntime implements AutoCloseable {
         private final SharedRedisClient redis;
         private final boolean batching;
         private final Function<HttpServletRequest, ReadPlan<?>> planner;
+        /** Set once when the filter joins, before its first request (the container's init publishes it). */
+        private RequestBatch.Chain chain;
 
         Member(String filterName, SharedRedisClient redis, boolean batching,
                 Function<HttpServletRequest, ReadPlan<?>> planner) {
@@ -160,6 +163,11 @@ public final class FilterRuntime implements AutoCloseable {
         @Override
         public ReadPlan<?> planFor(HttpServletRequest request) {
             return planner.apply(request);
+        }
+
+        @Override
+        public RequestBatch.Chain chain() {
+            return chain;
         }
     }
 
