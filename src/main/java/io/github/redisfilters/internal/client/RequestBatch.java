@@ -327,10 +327,16 @@ public final class RequestBatch {
         if (chain == null) {
             return redis.send(plan);
         }
-        List<PlanSender.Command> mine = record(plan);
+        List<PlanSender.Command> mine = null;
         Entry own = null;
         for (Entry e : entries) {
-            if (e.member == member && !e.used && same(e.commands, mine)) {
+            if (e.member != member || e.used) {
+                continue;
+            }
+            if (e.plan != plan && mine == null) {
+                mine = record(plan); // the plan made ahead is another object: compare what both would send
+            }
+            if (e.plan == plan || same(e.commands, mine)) {
                 if (e.results != null) {
                     e.used = true; // sent earlier, for this very plan
                     @SuppressWarnings("unchecked")
@@ -342,7 +348,7 @@ public final class RequestBatch {
             }
         }
         if (own == null) {
-            own = new Entry(member, plan, mine);
+            own = new Entry(member, plan, mine != null ? mine : record(plan));
             entries.add(own);
         }
         own.used = true;

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.util.Locale;
 
 /**
  * A response wrapper that calls {@link #onResponseCommit()} exactly once, just before the
@@ -160,7 +159,7 @@ public abstract class OnCommitResponseWrapper extends HttpServletResponseWrapper
     }
 
     private void trackContentLengthHeader(String name, String value) {
-        if ("content-length".equals(name.toLowerCase(Locale.ROOT))) {
+        if (name != null && name.length() == 14 && name.regionMatches(true, 0, "content-length", 0, 14)) { // no copy per header
             try {
                 this.contentLength = Long.parseLong(value.trim());
             } catch (NumberFormatException e) {
