@@ -52,10 +52,10 @@ final class CacheExchange {
     /** A background refresh: the client was answered already, nothing more is sent to it. */
     private boolean background;
     /**
-     * Redis time (ms) before this render began, compared with invalidations when it is stored: from
+     * Redis time (µs) before this render began, compared with invalidations when it is stored: from
      * the lookup when it found no entry, else read by {@link #fetch} (-1 until known).
      */
-    private long lookupMillis = -1;
+    private long lookupMicros = -1;
     private String generations = "";
 
     CacheExchange(ResponseCacheFilter filter, Receiver.Received received, HttpServletRequest req, HttpServletResponse res,
@@ -127,8 +127,8 @@ final class CacheExchange {
             receiver.varyHints().remember(urlKey, r.varyNames());
         }
         locked = r.locked();
-        if (r.redisMillis() >= 0) {
-            lookupMillis = r.redisMillis();
+        if (r.redisMicros() >= 0) {
+            lookupMicros = r.redisMicros();
         }
         generations = r.generations();
         return r;
@@ -221,7 +221,7 @@ final class CacheExchange {
     }
 
     private void fetch(CacheEntry stale, CacheEntry validatable) throws IOException, ServletException {
-        if (lookupMillis < 0) {
+        if (lookupMicros < 0) {
             try {
                 lock(null); // the lookup found an entry, so it did not read the time
             } catch (RedisUnavailableException e) {
@@ -415,7 +415,7 @@ final class CacheExchange {
         if (stored == null) {
             return;
         }
-        if (lookupMillis < 0) { // Redis failed when the render began: it cannot be checked against invalidations
+        if (lookupMicros < 0) { // Redis failed when the render began: it cannot be checked against invalidations
             release(0);
             return;
         }
@@ -432,9 +432,9 @@ final class CacheExchange {
             receiver.varyHints().remember(urlKey, stored.vary);
             String token = locked ? lockToken : null;
             CacheStore.Store plan = store.new Store(urlKey, stored.vary, RequestHeaders.varyInputs(req, stored.vary), encoded,
-                    stored.retentionMillis, token, lookupMillis);
+                    stored.retentionMillis, token, lookupMicros);
             boolean done = stored.tags.isEmpty() ? store.store(plan)
-                    : store.storeTagged(store.new TagIndex(urlKey, stored.tags, stored.retentionMillis, lookupMillis), plan,
+                    : store.storeTagged(store.new TagIndex(urlKey, stored.tags, stored.retentionMillis, lookupMicros), plan,
                             store.new Release(urlKey, token, 0));
             locked = false;
             metrics.increment(done ? "stores" : "store.refused");
@@ -498,7 +498,7 @@ final class CacheExchange {
     private void lock(String token) {
         CacheStore.Locked l = store.tryLock(urlKey, token, config.lockTimeout().toMillis());
         locked = locked || l.locked();
-        lookupMillis = l.redisMillis();
+        lookupMicros = l.redisMicros();
     }
 
     /**

@@ -67,12 +67,12 @@ final class CacheStore {
      * What Redis answered: the stored bytes (null on a miss), whether this request holds the miss
      * lock, the URL's Vary names when something is stored (null otherwise), whether the lookup must
      * be repeated with every request header (the URL now varies on a header that was not sent),
-     * whether the URL is marked hit-for-pass, the Redis time of the lookup (ms; -1 when an entry
+     * whether the URL is marked hit-for-pass, the Redis time of the lookup (µs; -1 when an entry
      * was found: a hit needs none, see {@link Lock}) and the current values of the URL's prefix
      * generations.
      */
     record Found(byte[] entry, boolean locked, List<String> varyNames, boolean retryWithAllHeaders, boolean pass,
-            long redisMillis, String generations) {
+            long redisMicros, String generations) {
     }
 
     /**
@@ -156,7 +156,7 @@ final class CacheStore {
 
     /**
      * Stores one entry, clears the hit-for-pass marker and releases the miss lock, unless the URL
-     * was invalidated after {@code lookupMillis} (then it only releases the lock). Decision: true
+     * was invalidated after {@code lookupMicros} (then it only releases the lock). Decision: true
      * when stored.
      */
     final class Store implements WritePlan<Boolean> {
@@ -165,7 +165,7 @@ final class CacheStore {
         private final String group;
 
         Store(String urlKey, List<String> varyNames, Map<String, String> varyInputs, byte[] entry, long ttlMillis,
-                String lockToken, long lookupMillis) {
+                String lockToken, long lookupMicros) {
             String base = keys.base(urlKey);
             this.scriptKeys = List.of(utf8(base), utf8(keys.lock(urlKey)), utf8(keys.pass(urlKey)),
                     utf8(CacheKeys.invalidated(base)));
@@ -175,7 +175,7 @@ final class CacheStore {
             a.add(utf8(String.join("\n", varyNames)));
             a.add(utf8(nonce()));
             a.add(lockToken == null ? EMPTY : utf8(lockToken));
-            a.add(utf8(Long.toString(lookupMillis)));
+            a.add(utf8(Long.toString(lookupMicros)));
             a.add(utf8(Long.toString(INVALIDATION_MEMORY_MILLIS)));
             addPairs(a, varyInputs);
             this.args = a;
@@ -205,11 +205,11 @@ final class CacheStore {
         private final byte[] ttl;
         private final byte[] lookup;
 
-        TagIndex(String urlKey, Collection<String> tags, long ttlMillis, long lookupMillis) {
+        TagIndex(String urlKey, Collection<String> tags, long ttlMillis, long lookupMicros) {
             this.tags = List.copyOf(tags);
             this.base = utf8(keys.base(urlKey));
             this.ttl = utf8(Long.toString(Math.max(1, Math.min(ttlMillis, MAX_RETENTION_MILLIS))));
-            this.lookup = utf8(Long.toString(lookupMillis));
+            this.lookup = utf8(Long.toString(lookupMicros));
         }
 
         @Override
@@ -231,8 +231,8 @@ final class CacheStore {
         }
     }
 
-    /** Whether this request holds the miss lock, and the Redis time (ms) when it asked. */
-    record Locked(boolean locked, long redisMillis) {
+    /** Whether this request holds the miss lock, and the Redis time (µs) when it asked. */
+    record Locked(boolean locked, long redisMicros) {
     }
 
     /**

@@ -9,9 +9,12 @@
 -- Returns the entry itself when it is stored without Vary (the common hit: the cheapest reply), else
 --         {entry or nil, 1 if this request holds the lock else 0, the Vary names ('' = none) or nil
 --          when there is no entry, 1 when the caller must ask again with every header else 0,
---          1 when the URL is marked hit-for-pass else 0, Redis time in ms or nil}
+--          1 when the URL is marked hit-for-pass else 0, Redis time in µs or nil}
 -- The time is read only when no entry was found (a hit renders nothing, so needs none): a caller
--- that renders in spite of an entry asks for the time with lock.lua before it begins.
+-- that renders in spite of an entry asks for the time with lock.lua before it begins. It is in
+-- microseconds because store.lua orders the render against invalidations by it: at millisecond
+-- resolution an invalidation and the next request's lookup often share a stamp, and such a render
+-- could not be stored (every script takes more than a microsecond of Redis' single thread).
 local record = redis.call('GET', KEYS[1])
 local entry = record
 local names = false
@@ -37,7 +40,7 @@ if entry then
   return {entry, 0, names, 0, 0, false}
 end
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 if redis.call('EXISTS', KEYS[1] .. '#pass') == 1 then
   return {false, 0, names, 0, 1, now}
 end

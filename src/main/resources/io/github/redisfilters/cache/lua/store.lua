@@ -3,7 +3,7 @@
 -- KEYS[1] base key, KEYS[2] miss lock, KEYS[3] hit-for-pass marker, KEYS[4] invalidation marker
 -- ARGV[1] encoded entry, ARGV[2] ttl ms, ARGV[3] lower-case Vary names joined by '\n' ('' = no Vary)
 -- ARGV[4] nonce for a new variants record, ARGV[5] lock token to release ('' = none)
--- ARGV[6] Redis time (ms) of the lookup, ARGV[7] how long invalidation markers live (ms): a render
+-- ARGV[6] Redis time (µs) of the lookup, ARGV[7] how long invalidation markers live (ms): a render
 --         older than that cannot be checked against them and is not stored
 -- ARGV[8..] request headers as lower-case name, value pairs (the Vary inputs)
 -- Returns 1 when stored, 0 when refused.
@@ -23,10 +23,13 @@ local function release()
 end
 
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local looked = tonumber(ARGV[6])
-local invalidated = tonumber(redis.call('GET', KEYS[4]) or '-1')
-if invalidated >= looked or now - looked > tonumber(ARGV[7]) then
+local marker = redis.call('GET', KEYS[4])
+local invalidated = marker and (tonumber(marker) or math.huge) or -1 -- an unreadable marker refuses
+-- a marker in milliseconds (written by an earlier version) counts from the end of its millisecond
+if invalidated >= 0 and invalidated < 100000000000000 then invalidated = invalidated * 1000 + 999 end
+if invalidated >= looked or now - looked > tonumber(ARGV[7]) * 1000 then
   release()
   return 0
 end
