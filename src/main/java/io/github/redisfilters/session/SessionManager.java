@@ -44,7 +44,8 @@ final class SessionManager implements RedisSession.Owner {
     private final List<String> pendingDeletes = new ArrayList<>();
     /** Encoded attributes as loaded (their sizes count toward maxSessionSize); sizes saved since then override them. */
     private Map<String, byte[]> storedRaw = Map.of();
-    private Map<String, Integer> storedSizes;
+    /** Stored sizes this request's saves changed (0 = removed), over {@link #storedRaw}; null before the first save. */
+    private Map<String, Integer> savedSizes;
     private RedisSession current;
     private boolean loadAttempted;
     private boolean loadFailed;
@@ -471,13 +472,13 @@ final class SessionManager implements RedisSession.Owner {
                 values.put(name, b);
                 int n = nameBytes(name) + b.length;
                 sizes.put(name, n);
-                size += n - (kind == SessionRepository.SaveKind.CREATE ? 0 : storedSizes().getOrDefault(name, 0));
+                size += n - (kind == SessionRepository.SaveKind.CREATE ? 0 : storedSizeOf(name));
             } catch (RuntimeException e) {
                 store.codecFailure("written", name, e);
             }
         }
         for (String r : removals) {
-            size -= storedSizes().getOrDefault(r, 0);
+            size -= storedSizeOf(r);
         }
         if (size > config.maxSessionSize()) {
             refuse(size);
@@ -488,19 +489,28 @@ final class SessionManager implements RedisSession.Owner {
         return new Save(w, names, removals, principalChanged && principal != null, sizes, store.repository().savePlan(w));
     }
 
-    /** Size of each stored attribute as far as this request knows (built at its first save). */
-    private Map<String, Integer> storedSizes() {
-        if (storedSizes == null) {
-            storedSizes = new HashMap<>();
-            storedRaw.forEach((name, bytes) -> storedSizes.put(name, nameBytes(name) + bytes.length));
+    /** Stored size of one attribute (name and value) as far as this request knows; 0 when not stored. */
+    private int storedSizeOf(String name) {
+        Integer saved = savedSizes == null ? null : savedSizes.get(name);
+        if (saved != null) {
+            return saved;
         }
-        return storedSizes;
+        byte[] raw = storedRaw.get(name);
+        return raw == null ? 0 : nameBytes(name) + raw.length;
     }
 
+    /** Stored size of the whole session as far as this request knows. */
     private long storedSize() {
         long n = 0;
-        for (int v : storedSizes().values()) {
-            n += v;
+        for (Map.Entry<String, byte[]> e : storedRaw.entrySet()) {
+            if (savedSizes == null || !savedSizes.containsKey(e.getKey())) {
+                n += nameBytes(e.getKey()) + e.getValue().length;
+            }
+        }
+        if (savedSizes != null) {
+            for (int v : savedSizes.values()) {
+                n += v;
+            }
         }
         return n;
     }
@@ -541,8 +551,13 @@ final class SessionManager implements RedisSession.Owner {
             return;
         }
         s.saved(save.names(), save.removals(), s.getId());
-        save.removals().forEach(storedSizes()::remove);
-        storedSizes().putAll(save.sizes());
+        if (savedSizes == null) {
+            savedSizes = new HashMap<>();
+        }
+        for (String r : save.removals()) {
+            savedSizes.put(r, 0);
+        }
+        savedSizes.putAll(save.sizes());
         if (w.setPrincipal()) {
             s.principalSaved(w.principal());
         }

@@ -70,6 +70,8 @@ final class SessionRepository {
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] ONE = {'1'};
     private static final byte[] ZERO = {'0'};
+    private static final byte[] SET = bytes("set");
+    private static final byte[] KEEP = bytes("keep");
 
     private final SharedRedisClient redis;
     private final String prefix;
@@ -324,7 +326,7 @@ final class SessionRepository {
         args.add(bytes(Long.toString(w.now())));
         args.add(bytes(Integer.toString(w.maxInactiveSeconds())));
         args.add(bytes(Long.toString(w.creationTime())));
-        args.add(bytes(w.setPrincipal() ? "set" : "keep"));
+        args.add(w.setPrincipal() ? SET : KEEP);
         args.add(bytes(w.principal() == null ? "" : w.principal()));
         args.add(w.lockToken() == null ? EMPTY : bytes(w.lockToken()));
         args.add(bytes(Integer.toString(w.attributes().size())));
@@ -336,7 +338,8 @@ final class SessionRepository {
             args.add(bytes(ATTRIBUTE_PREFIX + r));
         }
         String from = w.fromId() == null ? w.id() : w.fromId();
-        return new ScriptWrite<>(SAVE, List.of(bytes(sessionKey(w.id())), bytes(lockKey(from)), bytes(sessionKey(from))), args,
+        byte[] key = bytes(sessionKey(w.id()));
+        return new ScriptWrite<>(SAVE, List.of(key, bytes(lockKey(from)), from.equals(w.id()) ? key : bytes(sessionKey(from))), args,
                 SessionRepository::parseSave);
     }
 
