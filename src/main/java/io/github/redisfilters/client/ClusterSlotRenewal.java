@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -88,16 +90,16 @@ final class ClusterSlotRenewal {
 
     private void renew(Throwable cause) {
         try {
-            Set<String> before = new TreeSet<>(provider.getNodes().keySet());
+            Set<String> before = primaries();
             // Jedis asks the seed nodes, then the known ones, for CLUSTER SLOTS; drops the pools of
             // nodes no longer listed. It skips the call when it is renewing already.
             provider.renewSlotCache();
             renewals.incrementAndGet();
-            Set<String> after = new TreeSet<>(provider.getNodes().keySet());
+            Set<String> after = primaries();
             if (!after.equals(before)) {
-                // one line per topology change (a failover), not one per failed request
-                LOG.info("Redis Cluster {}: slot map renewed after a lost node ({}: {}); nodes now {}", target,
-                        cause.getClass().getSimpleName(), cause.getMessage(), after);
+                // one line per change of primaries (a failover), not one per failed request
+                LOG.info("Redis Cluster {}: slot map renewed after a lost node ({}: {}); primaries now {} (were {})", target,
+                        cause.getClass().getSimpleName(), cause.getMessage(), after, before);
             } else {
                 LOG.debug("Redis Cluster {}: slot map renewed after a lost node, unchanged ({})", target, cause.getMessage());
             }
@@ -106,6 +108,18 @@ final class ClusterSlotRenewal {
         } finally {
             running.set(false);
         }
+    }
+
+    /** The nodes serving a slot in the client's map (Jedis keeps no up-to-date list of primaries of its own). */
+    private Set<String> primaries() {
+        Set<String> out = new TreeSet<>();
+        for (int slot = 0; slot < Protocol.CLUSTER_HASHSLOTS; slot++) {
+            HostAndPort node = provider.getNode(slot);
+            if (node != null) {
+                out.add(node.toString());
+            }
+        }
+        return out;
     }
 
     /** How many renewals ran. */
