@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -77,7 +76,7 @@ final class NodePipelines {
             // null: any reachable primary (a keyless command, or a slot the map lacks: MOVED then
             // tells where it lives and the command is re-sent alone)
             Connection connection = node == null ? routing.provider().getConnection() : routing.provider().getConnection(node);
-            try (Pipeline p = new Pipeline(connection, true)) {
+            try (ConnectionPipeline p = new ConnectionPipeline(connection, routing.commandObjects(connection.getRedisProtocol()))) {
                 for (int i : indexes) {
                     sent[i] = PlanSender.append(p, commands.get(i));
                 }
