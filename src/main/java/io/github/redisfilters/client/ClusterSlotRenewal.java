@@ -58,9 +58,29 @@ final class ClusterSlotRenewal {
         return provider;
     }
 
-    /** Whether {@code e} says a node could not be reached or answered nothing (rather than that a command was wrong). */
+    /**
+     * Whether {@code e} says a node could not be reached or answered nothing (rather than that a
+     * command was wrong): a connection failure, or the cluster client giving up after connection
+     * failures ({@code No more cluster attempts left}, {@code Cluster retry deadline exceeded},
+     * {@code No reachable node in cluster}: the failures are its cause or suppressed). Not, say,
+     * keys of a command in different slots.
+     */
     static boolean isNodeLoss(Throwable e) {
-        return e instanceof JedisConnectionException || e instanceof JedisClusterOperationException;
+        if (e instanceof JedisConnectionException) {
+            return true;
+        }
+        if (!(e instanceof JedisClusterOperationException)) {
+            return false;
+        }
+        if (e.getCause() instanceof JedisConnectionException) {
+            return true;
+        }
+        for (Throwable s : e.getSuppressed()) {
+            if (s instanceof JedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -48,7 +48,9 @@ class ClusterSlotRenewalTest {
         renewal.nodeLost(new JedisConnectionException("refused"));
         assertThat(background).as("too soon after the last one").isEmpty();
         now.addAndGet(1);
-        renewal.nodeLost(new JedisClusterOperationException("No more cluster attempts left."));
+        JedisClusterOperationException gaveUp = new JedisClusterOperationException("No more cluster attempts left.");
+        gaveUp.addSuppressed(new JedisConnectionException("Failed to connect to 127.0.0.1:7000."));
+        renewal.nodeLost(gaveUp);
         assertThat(background).hasSize(1);
         runBackground();
         verify(provider, times(2)).renewSlotCache();
@@ -60,6 +62,7 @@ class ClusterSlotRenewalTest {
         renewal.nodeLost(new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value"));
         renewal.nodeLost(new JedisException("Could not get a resource from the pool"));
         renewal.nodeLost(new IllegalStateException("Please close pipeline or multi block before calling this method."));
+        renewal.nodeLost(new JedisClusterOperationException("Keys must belong to same hashslot."));
         assertThat(background).isEmpty();
         assertThat(renewal.renewals()).isZero();
     }
