@@ -68,7 +68,9 @@ class FailoverIT {
      * counters. No lone command reaches the dead node, so Jedis' own slot map renewal (made only on
      * its single-command path) never runs: only the library renewing the map when a per-node
      * pipeline loses its node brings the requests back; without it the await below times out (the
-     * batches keep asking the dead node). In the unbatched run ({@code chainBatching=false}) every
+     * batches keep asking the dead node), or fails earlier with the {@code NullPointerException}
+     * ("connection" is null) that Jedis' own cluster pipeline throws on one of its threads after a
+     * node broke, which Awaitility reports. In the unbatched run ({@code chainBatching=false}) every
      * filter sends its own lone command; the outcome must be the same.
      */
     @Test
