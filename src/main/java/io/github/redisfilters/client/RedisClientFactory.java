@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.LinkedHashSet;
+import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -17,6 +18,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /** Builds the Jedis client for a {@link RedisSettings}, with the non-deprecated Jedis 7/8 builders. */
@@ -24,7 +26,14 @@ final class RedisClientFactory {
     private RedisClientFactory() {
     }
 
-    static UnifiedJedis create(RedisSettings s) {
+    /**
+     * A client built here; {@code cluster} is the connection provider of a Cluster client (null
+     * for the other kinds).
+     */
+    record Built(UnifiedJedis client, ClusterConnectionProvider cluster) {
+    }
+
+    static Built create(RedisSettings s) {
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) s.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) s.socketTimeout().toMillis())
@@ -67,22 +76,35 @@ final class RedisClientFactory {
                         .clientName(s.clientName())
                         .user(s.sentinelUser())
                         .password(s.sentinelPassword());
-                return RedisSentinelClient.builder()
+                return new Built(RedisSentinelClient.builder()
                         .masterName(s.sentinelMaster())
                         .sentinels(new LinkedHashSet<>(s.sentinelNodes()))
                         .clientConfig(cfg.build())
                         .sentinelClientConfig(sentinelCfg.build())
                         .poolConfig(pool)
-                        .build();
+                        .build(), null);
             }
-            case CLUSTER:
-                return RedisClusterClient.builder()
-                        .nodes(new LinkedHashSet<HostAndPort>(s.clusterNodes()))
-                        .clientConfig(cfg.build())
-                        .poolConfig(pool)
-                        .maxAttempts(3)
-                        .maxTotalRetriesDuration(s.socketTimeout().multipliedBy(2))
-                        .build();
+            case CLUSTER: {
+                // The provider is made here (not by the builder) so that the library keeps it: its
+                // per-node pipelines route by it and renew its slot map when a node is lost (see
+                // ClusterSlotRenewal). Like the builder's own, it reads the slot map at once.
+                DefaultJedisClientConfig clientConfig = cfg.build();
+                Set<HostAndPort> nodes = new LinkedHashSet<>(s.clusterNodes());
+                ClusterConnectionProvider provider = new ClusterConnectionProvider(nodes, clientConfig, pool);
+                try {
+                    return new Built(RedisClusterClient.builder()
+                            .nodes(nodes)
+                            .clientConfig(clientConfig)
+                            .poolConfig(pool)
+                            .connectionProvider(provider)
+                            .maxAttempts(3)
+                            .maxTotalRetriesDuration(s.socketTimeout().multipliedBy(2))
+                            .build(), provider);
+                } catch (RuntimeException e) {
+                    provider.close();
+                    throw e;
+                }
+            }
             default: {
                 // One host name that a managed service may move to another node on failover: the
                 // pool's connections can be renewed and only connect to a primary (see
@@ -95,11 +117,11 @@ final class RedisClientFactory {
                 pool.setTestOnReturn(true);
                 PooledConnectionProvider provider = new PooledConnectionProvider(connections, pool);
                 connections.attach(provider.getPool());
-                return RedisClient.builder()
+                return new Built(RedisClient.builder()
                         .hostAndPort(address)
                         .clientConfig(clientConfig)
                         .connectionProvider(provider)
-                        .build();
+                        .build(), null);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.github.redisfilters.client;
 
 import io.github.redisfilters.internal.client.CircuitBreaker;
+import io.github.redisfilters.internal.client.ClusterRouting;
 import io.github.redisfilters.internal.client.LuaScript;
 import io.github.redisfilters.internal.client.PersistenceWatch;
 import io.github.redisfilters.internal.client.Plan;
@@ -56,16 +57,22 @@ public final class SharedRedisClient {
     private final long socketTimeoutNanos;
     private final PersistenceWatch persistence;
     private final boolean owned;
-    private final Function<RedisSettings, UnifiedJedis> factory;
+    private final Function<RedisSettings, RedisClientFactory.Built> factory;
+    private final LongSupplier nanoTime;
     private volatile UnifiedJedis jedis;
     /** The renewable pool of a standalone client built here; null for Sentinel, Cluster and supplied clients. */
     private volatile PrimaryConnectionFactory renewal;
+    /** The slot map renewal of a Cluster client built here; null for the other kinds and supplied clients. */
+    private volatile ClusterSlotRenewal slotRenewal;
     private volatile boolean closed;
     private volatile java.util.concurrent.ExecutorService clusterExecutor;
+    /** How batches reach a Cluster (made with {@link #clusterExecutor}); null before the first and for other kinds. */
+    private volatile ClusterRouting clusterRouting;
 
-    SharedRedisClient(RedisSettings settings, UnifiedJedis external, Function<RedisSettings, UnifiedJedis> factory,
+    SharedRedisClient(RedisSettings settings, UnifiedJedis external, Function<RedisSettings, RedisClientFactory.Built> factory,
             LongSupplier nanoTime) {
         this.settings = settings;
+        this.nanoTime = nanoTime;
         this.owned = external == null;
         this.jedis = external;
         this.factory = factory;
@@ -194,7 +201,12 @@ public final class SharedRedisClient {
                 breaker.onFailure(e);
                 throw e;
             } catch (RuntimeException e) {
-                if (e instanceof JedisConnectionException && !isTimeout(e)) {
+                ClusterSlotRenewal slots = slotRenewal;
+                if (slots != null) {
+                    // A Cluster node may be gone (its replica about to take over): re-read the slot
+                    // map in the background. Not retried, for the same reason as below.
+                    slots.nodeLost(e);
+                } else if (e instanceof JedisConnectionException && !isTimeout(e)) {
                     // The node may be gone for good (a failover behind one name): drop the pooled
                     // connections so new ones look the name up again. Not retried: a write may
                     // have run before the connection broke. A timeout says Redis (or this machine)
@@ -239,6 +251,16 @@ public final class SharedRedisClient {
      */
     public long poolRenewals() {
         PrimaryConnectionFactory r = renewal;
+        return r == null ? 0 : r.renewals();
+    }
+
+    /**
+     * How many times this client re-read its Redis Cluster slot map after a node's connection
+     * failed (refused, broken or timed out: a primary that died, whose replica the cluster
+     * promotes). Always 0 for standalone, Sentinel and application-supplied clients.
+     */
+    public long slotMapRenewals() {
+        ClusterSlotRenewal r = slotRenewal;
         return r == null ? 0 : r.renewals();
     }
 
@@ -370,7 +392,7 @@ public final class SharedRedisClient {
             return new Results(new java.util.IdentityHashMap<>());
         }
         try {
-            return call(j -> PlanSender.send(j, plans, recorded, clusterExecutor(j),
+            return call(j -> PlanSender.send(j, plans, recorded, clusterRouting(j),
                     System.nanoTime() + socketTimeoutNanos));
         } catch (RedisUnavailableException e) {
             return Results.failed(plans, e);
@@ -389,16 +411,38 @@ public final class SharedRedisClient {
         return send(List.of(plan)).get(plan);
     }
 
-    /** The executor syncing the per-node pipelines of a Cluster batch in parallel; null otherwise. */
-    private java.util.concurrent.ExecutorService clusterExecutor(UnifiedJedis j) {
+    /** How a batch reaches the Cluster {@code j}; null when {@code j} is no Cluster client. */
+    private ClusterRouting clusterRouting(UnifiedJedis j) {
         if (!(j instanceof RedisClusterClient)) {
             return null;
         }
+        ClusterRouting r = clusterRouting;
+        if (r == null) {
+            synchronized (this) {
+                r = clusterRouting;
+                if (r == null) {
+                    ClusterSlotRenewal slots = slotRenewal;
+                    r = slots == null
+                            ? new ClusterRouting(clusterExecutor(), null, e -> { })
+                            : new ClusterRouting(clusterExecutor(), slots.provider(), slots::nodeLost);
+                    clusterRouting = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * The executor syncing the per-node pipelines of a Cluster batch in parallel and renewing the
+     * slot map. A task it has no thread for runs on the caller's thread, also once it is shut
+     * down (a batch in flight when the application stops still completes).
+     */
+    private java.util.concurrent.ExecutorService clusterExecutor() {
         java.util.concurrent.ExecutorService e = clusterExecutor;
         if (e == null) {
             synchronized (this) {
                 e = clusterExecutor;
-                if (e == null && !closed) {
+                if (e == null) {
                     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
                     // Threads only wait for replies of other nodes; idle ones end after 30 s, and
                     // close() ends the rest, so an undeployed application leaves none behind.
@@ -408,7 +452,10 @@ public final class SharedRedisClient {
                                 Thread t = new Thread(r, "redis-filters-pipeline-" + n.incrementAndGet());
                                 t.setDaemon(true);
                                 return t;
-                            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+                            }, (task, executor) -> task.run());
+                    if (closed) {
+                        pool.shutdown(); // made after close(): starts no thread, runs tasks on the caller's
+                    }
                     clusterExecutor = e = pool;
                 }
             }
@@ -441,9 +488,12 @@ public final class SharedRedisClient {
                     if (closed) {
                         throw new IllegalStateException("client closed");
                     }
-                    j = factory.apply(settings);
+                    RedisClientFactory.Built built = factory.apply(settings);
+                    j = built.client();
                     renewal = j instanceof RedisClient rc && rc.getPool().getFactory() instanceof PrimaryConnectionFactory f
                             ? f : null;
+                    slotRenewal = built.cluster() == null ? null
+                            : new ClusterSlotRenewal(built.cluster(), task -> clusterExecutor().execute(task), target, nanoTime);
                     jedis = j;
                 }
             }

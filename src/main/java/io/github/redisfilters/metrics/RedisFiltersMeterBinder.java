@@ -157,6 +157,9 @@ public final class RedisFiltersMeterBinder implements MeterBinder, AutoCloseable
             list.add(FunctionCounter.builder(PREFIX + "client.pool.renewals", c, SharedRedisClient::poolRenewals)
                     .tags(tags).description("times the connection pool was renewed after a managed failover or refused connections")
                     .register(registry));
+            list.add(FunctionCounter.builder(PREFIX + "client.slotmap.renewals", c, SharedRedisClient::slotMapRenewals)
+                    .tags(tags).description("times a Redis Cluster client re-read its slot map after a node's connection failed")
+                    .register(registry));
             list.add(Gauge.builder(PREFIX + "client.persistence.warning", c, x -> x.persistence().warning() == null ? 0 : 1)
                     .tags(tags).description("1 while data in this Redis may be lost on restart").register(registry));
             meters.put(c, list);

@@ -40,6 +40,8 @@ public class RedisFiltersStatusServlet extends HttpServlet {
             n.put("latencyMicros", h.micros());
             n.put("breaker", c.breaker().state().name());
             n.put("breakerOpenings", c.breaker().openings());
+            n.put("poolRenewals", c.poolRenewals());
+            n.put("slotMapRenewals", c.slotMapRenewals());
             if (c.persistence().watched()) {
                 c.persistence().checkNow();
                 String warning = c.persistence().warning();

@@ -176,4 +176,50 @@ class PlanSenderIT {
             }
         }
     }
+
+    /** Whether the plan's key lives on the first master (slots 0–5460, as {@link RedisClusterGroup} assigns them). */
+    private static boolean onFirstMaster(Incr plan) {
+        return redis.clients.jedis.util.JedisClusterCRC16.getSlot(plan.key()) <= 5460;
+    }
+
+    @Test
+    void onClusterANodeWhoseConnectionsBrokeFailsOnlyItsOwnPlansAndTheSlotMapIsRenewed() {
+        try (RedisClusterGroup cluster = RedisClusterGroup.start(false)) {
+            SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().clusterNodes(cluster.seeds()).build());
+            try {
+                List<Incr> plans = new ArrayList<>();
+                for (int i = 0; i < 12; i++) { // keys spread over the three masters
+                    plans.add(new Incr("{k" + i + "}:n", 1));
+                }
+                c.send(plans); // every node's pool holds a connection now
+                assertThat(c.slotMapRenewals()).isZero();
+                var broken = cluster.masters().get(0);
+                try (Jedis j = broken.admin()) {
+                    j.clientKill(new redis.clients.jedis.params.ClientKillParams()
+                            .type(redis.clients.jedis.args.ClientType.NORMAL).skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES));
+                }
+                Results r = c.send(plans);
+                int failed = 0;
+                for (Incr plan : plans) {
+                    if (onFirstMaster(plan)) {
+                        assertThatThrownBy(() -> r.get(plan)).as(plan.key()).isInstanceOf(RedisUnavailableException.class);
+                        failed++;
+                    } else {
+                        assertThat(r.get(plan)).as(plan.key() + " on a healthy node").isEqualTo(2L);
+                    }
+                }
+                assertThat(failed).as("plans on the node whose connections broke").isPositive().isLessThan(plans.size());
+                assertThat(c.breaker().state()).as("the other nodes answered").isEqualTo(CircuitBreaker.State.CLOSED);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> c.slotMapRenewals() >= 1);
+                assertThat(c.slotMapRenewals()).as("one failure, one renewal").isEqualTo(1);
+                Results again = c.send(plans);
+                for (Incr plan : plans) {
+                    // nothing ran on the node whose connections broke: its commands never reached it
+                    assertThat(again.get(plan)).as(plan.key() + " once reconnected").isEqualTo(onFirstMaster(plan) ? 2L : 3L);
+                }
+            } finally {
+                c.close();
+            }
+        }
+    }
 }

@@ -103,6 +103,8 @@ class MetricsIT {
             assertThat(registry.find("redisfilters.client.breaker.openings").functionCounter().count()).isZero();
             assertThat(JMX.getAttribute(client, "poolRenewals")).isEqualTo(0L);
             assertThat(registry.find("redisfilters.client.pool.renewals").functionCounter().count()).isZero();
+            assertThat(JMX.getAttribute(client, "slotMapRenewals")).isEqualTo(0L);
+            assertThat(registry.find("redisfilters.client.slotmap.renewals").functionCounter().count()).isZero();
         }
         assertThat(JMX.queryNames(new ObjectName(MetricsRegistry.JMX_DOMAIN + ":context=\"/metrics-it\",*"), null))
                 .as("MBeans left after undeploy").isEmpty();

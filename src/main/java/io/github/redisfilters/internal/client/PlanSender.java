@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
@@ -34,7 +33,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * re-sent (some of its writes may have run); the pool is renewed all the same. On Cluster, where
  * each node has its own pipeline, a node whose connection broke fails only the plans with
  * commands on it: another filter's write to a failing-over node does not fail a session save on a
- * healthy one.
+ * healthy one. Those per-node pipelines are made by {@link NodePipelines} for a Cluster client the
+ * library built, which tells {@link ClusterRouting#nodeLost()} of the failure so that the slot map
+ * is renewed and the next batch reaches the replica promoted in the dead node's place.
  */
 public final class PlanSender {
     private static final long TRYAGAIN_FIRST_PAUSE_MILLIS = 2;
@@ -94,17 +95,17 @@ public final class PlanSender {
      * Runs inside {@link SharedRedisClient#call}: sends every plan's commands and hands each plan
      * its replies (decided when the results are asked for it). Throws (so that the caller's breaker sees it) only for failures of the whole batch.
      */
-    static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, ExecutorService clusterExecutor, long deadlineNanos) {
-        return send(j, plans, null, clusterExecutor, deadlineNanos);
+    static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, ClusterRouting cluster, long deadlineNanos) {
+        return send(j, plans, null, cluster, deadlineNanos);
     }
 
     /**
-     * As {@link #send(UnifiedJedis, List, ExecutorService, long)}, with each plan's commands
+     * As {@link #send(UnifiedJedis, List, ClusterRouting, long)}, with each plan's commands
      * already {@linkplain #record recorded} ({@code recorded.get(i)} for {@code plans.get(i)}), or
-     * null to record them now.
+     * null to record them now. {@code cluster} is null unless {@code j} is a Cluster client.
      */
     public static Results send(UnifiedJedis j, List<? extends Plan<?>> plans, List<List<Command>> recorded,
-            ExecutorService clusterExecutor, long deadlineNanos) {
+            ClusterRouting cluster, long deadlineNanos) {
         List<Command> commands;
         int[] starts = new int[plans.size() + 1];
         if (recorded == null) {
@@ -126,7 +127,7 @@ public final class PlanSender {
         if (commands.size() == 1) {
             replies[0] = single(j, commands.get(0), deadlineNanos);
         } else if (!commands.isEmpty()) {
-            pipelined(j, commands, replies, clusterExecutor, deadlineNanos);
+            pipelined(j, commands, replies, cluster, deadlineNanos);
         }
         Map<Plan<?>, Object> outcomes = new IdentityHashMap<>(plans.size() * 2);
         for (int i = 0; i < plans.size(); i++) {
@@ -136,28 +137,33 @@ public final class PlanSender {
         return new Results(outcomes);
     }
 
-    private static void pipelined(UnifiedJedis j, List<Command> commands, Object[] replies, ExecutorService clusterExecutor,
+    private static void pipelined(UnifiedJedis j, List<Command> commands, Object[] replies, ClusterRouting cluster,
             long deadlineNanos) {
-        List<Response<?>> responses = new ArrayList<>(commands.size());
-        boolean perNode = j instanceof RedisClusterClient && clusterExecutor != null;
-        AbstractPipeline p = perNode ? ((RedisClusterClient) j).pipelined(clusterExecutor) : j.pipelined();
-        try (p) {
-            for (Command c : commands) {
-                responses.add(append(p, c));
-            }
-            p.sync();
-        }
+        // on Cluster each node has its own pipeline: a node that fails loses only its own commands
+        boolean perNode = cluster != null;
+        Object[] sent = perNode && cluster.provider() != null
+                ? NodePipelines.send(commands, cluster)
+                : jedisPipeline(j, commands, cluster);
         JedisDataException unavailable = null;
         int lost = 0;
         RuntimeException lastLost = null;
         for (int i = 0; i < commands.size(); i++) {
             Object reply;
+            if (sent[i] instanceof RuntimeException e) {
+                // its node's pipeline failed (connection refused, broken, timed out): no reply
+                reply = lost(perNode, e);
+                lost++;
+                lastLost = e;
+                replies[i] = reply;
+                continue;
+            }
             try {
-                reply = responses.get(i).get();
+                reply = ((Response<?>) sent[i]).get();
             } catch (JedisNoScriptException e) {
                 reply = single(j, asEval(commands.get(i)), deadlineNanos); // EVAL also caches the script again
             } catch (JedisDataException e) {
                 if (mustResend(e)) {
+                    // MOVED/ASK: the cluster client follows it (and renews its slot map on MOVED)
                     reply = single(j, commands.get(i), deadlineNanos);
                 } else if (SharedRedisClient.isUnavailability(e)) {
                     unavailable = e;
@@ -167,13 +173,7 @@ public final class PlanSender {
                 }
             } catch (RuntimeException e) {
                 // a reply that never arrived: the node's connection broke during the sync
-                if (!perNode) {
-                    throw new JedisConnectionException("pipeline reply missing: " + e.getMessage(), e);
-                }
-                // on Cluster only that node's commands are lost (a node failing over): their plans
-                // fail, the other nodes' plans keep their replies; the cluster client refreshes its
-                // slot map on the connection error
-                reply = new RedisUnavailableException("no reply from the node serving this key: " + e.getMessage(), e);
+                reply = lost(perNode, e);
                 lost++;
                 lastLost = e;
             }
@@ -188,7 +188,35 @@ public final class PlanSender {
         }
     }
 
-    private static Response<?> append(AbstractPipeline p, Command c) {
+    /**
+     * The reply standing for one that never came: on Cluster only that node's commands are lost
+     * (a node failing over; the slot map is being renewed), their plans fail and the other
+     * nodes' plans keep their replies; elsewhere the whole batch fails.
+     */
+    private static Object lost(boolean perNode, RuntimeException e) {
+        if (!perNode) {
+            throw new JedisConnectionException("pipeline reply missing: " + e.getMessage(), e);
+        }
+        return new RedisUnavailableException("no reply from the node serving this key: " + e.getMessage(), e);
+    }
+
+    /**
+     * One pipeline made by Jedis: a standalone or Sentinel client's, or an application-supplied
+     * Cluster client's (whose slot map the library cannot renew). Returns the responses.
+     */
+    private static Object[] jedisPipeline(UnifiedJedis j, List<Command> commands, ClusterRouting cluster) {
+        Object[] sent = new Object[commands.size()];
+        AbstractPipeline p = cluster != null ? ((RedisClusterClient) j).pipelined(cluster.executor()) : j.pipelined();
+        try (p) {
+            for (int i = 0; i < commands.size(); i++) {
+                sent[i] = append(p, commands.get(i));
+            }
+            p.sync();
+        }
+        return sent;
+    }
+
+    static Response<?> append(AbstractPipeline p, Command c) {
         return switch (c.kind()) {
             case EVAL -> p.evalsha(c.script().sha1Bytes(), List.of(c.keys()), List.of(c.args()));
             case EVAL_SOURCE -> p.eval(c.script().sourceBytes(), List.of(c.keys()), List.of(c.args()));

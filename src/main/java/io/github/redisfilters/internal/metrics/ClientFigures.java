@@ -18,6 +18,7 @@ import java.util.Map;
  * <tr><td>breakerRejected</td><td>count</td><td>calls refused during the current outage</td></tr>
  * <tr><td>poolActive / poolIdle / poolWaiting</td><td>gauge</td><td>borrowed, idle and waited-for connections, summed over nodes</td></tr>
  * <tr><td>poolRenewals</td><td>count</td><td>times the pool was renewed after the node behind the address stopped being a writable primary (managed failover) or refused connections; 0 for Sentinel, Cluster and supplied clients</td></tr>
+ * <tr><td>slotMapRenewals</td><td>count</td><td>times a Redis Cluster client re-read its slot map after a node's connection failed (a primary died and its replica is promoted); 0 for standalone, Sentinel and supplied clients</td></tr>
  * <tr><td>poolMax</td><td>gauge</td><td>configured connections per node ({@code redisPoolSize}); absent for an application-supplied client</td></tr>
  * <tr><td>persistenceWarning</td><td>text</td><td>why data in this Redis may be lost on restart, or empty (see the JWT blacklist)</td></tr>
  * </table>
@@ -54,6 +55,7 @@ public final class ClientFigures {
         out.put("poolIdle", idle);
         out.put("poolWaiting", waiting);
         out.put("poolRenewals", c.poolRenewals());
+        out.put("slotMapRenewals", c.slotMapRenewals());
         if (c.settings().externalClient() == null) {
             out.put("poolMax", c.settings().poolSize());
         }
