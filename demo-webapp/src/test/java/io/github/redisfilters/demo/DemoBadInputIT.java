@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 /**
  * What an attacker or a careless client sends the demo: every answer is a 4xx with a problem
@@ -227,6 +228,46 @@ class DemoBadInputIT {
         HttpResponse<String> good = Http.get(servers.tomcat("/api/me"), "Authorization", "Bearer "
                 + sign(claims("jti", jti, "sub", "alice", "iat", now, "exp", now + 600), key), "X-Forwarded-For", newClient());
         assertThat(good.statusCode()).as("the same claims with a sub are accepted: the key is right").isEqualTo(200);
+    }
+
+    @Test
+    void unreadableProductsStoredInRedisAreLeftOutNotA500() throws Exception {
+        try (Jedis j = REDIS.process().admin()) {
+            j.hset("demo:shop:products", Map.of(
+                    "201", "not json",
+                    "202", "5",
+                    "203", "[1]",
+                    "204", "{\"id\":204}",
+                    "205", "{\"id\":\"x\",\"name\":1,\"price\":\"free\"}",
+                    "not-a-number", "{\"id\":1,\"name\":\"Mug\",\"price\":1}",
+                    "206", "{\"id\":206,\"name\":\"" + "x".repeat(21_000_000) + "\",\"price\":1}",
+                    "207", "{\"id\":207,\"name\":\"Saucer\",\"price\":3.5}"));
+        }
+        for (Function<String, URI> server : bothServers()) {
+            HttpResponse<String> list = Http.get(server.apply("/api/products"), "X-Forwarded-For", newClient());
+            assertThat(list.statusCode()).as("list → " + list.body()).isEqualTo(200);
+            JsonNode products = JSON.readTree(list.body()).get("products");
+            assertThat(products.findValuesAsText("name")).as("the seed and the one readable stored product")
+                    .containsExactly("Espresso cup", "French press", "Coffee beans 1kg", "Milk jug", "Grinder", "Saucer");
+            for (String id : new String[] {"201", "202", "203", "204", "205", "206"}) {
+                assertProblem(Http.get(server.apply("/api/products/" + id), "X-Forwarded-For", newClient()), 404, "stored garbage " + id);
+            }
+            assertThat(Http.get(server.apply("/api/products/207"), "X-Forwarded-For", newClient()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anExhaustedOrCorruptProductSequenceRefusesNewProductsWith503() throws Exception {
+        for (String sequence : new String[] {"9223372036854775800", "9223372036854775807", "-500", "not a number"}) {
+            try (Jedis j = REDIS.process().admin()) {
+                j.set("demo:shop:product-seq", sequence);
+            }
+            for (Function<String, URI> server : bothServers()) {
+                HttpResponse<String> r = Http.post(server.apply("/api/products"), "{\"name\":\"Cup\",\"price\":1}",
+                        "Content-Type", "application/json", "Authorization", "Bearer " + token, "X-Forwarded-For", newClient());
+                assertProblem(r, 503, "sequence " + sequence + " on " + server.apply(""));
+            }
+        }
     }
 
     @Test
