@@ -3,7 +3,6 @@ package io.github.redisfilters.demo;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.github.redisfilters.client.RedisUnavailableException;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -15,7 +14,7 @@ import java.time.Instant;
  * the session) and {@code POST /api/auth/logout-all} (revokes every token of the user issued until
  * now and invalidates all the user's sessions).
  */
-public class LogoutServlet extends HttpServlet {
+public class LogoutServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private transient DemoServices services;
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisfilters.cache.CacheResponse;
 import io.github.redisfilters.client.RedisUnavailableException;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,7 +19,7 @@ import java.util.Map;
  * ResponseCacheFilter; this servlet knows nothing about them.
  */
 @CacheResponse(ttl = "60s")
-public class ProductsServlet extends HttpServlet {
+public class ProductsServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     static final long ORIGIN_DELAY_MS = 25;
     static final int MAX_NAME_LENGTH = 200;

@@ -271,6 +271,22 @@ class DemoBadInputIT {
     }
 
     @Test
+    void methodsAResourceDoesNotTakeAreAnsweredWithAProblemDocument() throws Exception {
+        String[][] requests = {
+            {"PUT", "/api/cart", "405"}, {"DELETE", "/api/products/1", "405"}, {"PUT", "/api/products", "405"},
+            {"GET", "/api/auth/login", "405"}, {"DELETE", "/api/me", "405"}, {"GET", "/api/auth/logout-all", "405"},
+            {"POST", "/health", "405"}, {"POST", "/metrics", "405"}, {"PUT", "/", "405"}, {"POST", "/admin/redis-filters", "405"},
+            {"PATCH", "/api/products/1", "501"}, {"BREW", "/api/cart", "501"}};
+        for (Function<String, URI> server : bothServers()) {
+            for (String[] r : requests) {
+                HttpResponse<String> answer = Http.method(r[0], server.apply(r[1]), r[0].equals("GET") ? null : "{}",
+                        "Content-Type", "application/json", "X-Forwarded-For", newClient());
+                assertProblem(answer, Integer.parseInt(r[2]), r[0] + " " + server.apply(r[1]));
+            }
+        }
+    }
+
+    @Test
     void oddProductIdsAre404() throws Exception {
         for (Function<String, URI> server : bothServers()) {
             for (String id : new String[] {"-1", "0", "99999999999999999999999", "1e3", "abc", "1.0", "%20"}) {
