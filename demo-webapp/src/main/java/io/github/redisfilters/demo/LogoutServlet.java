@@ -57,8 +57,11 @@ public class LogoutServlet extends ApiServlet {
         }
         Instant now = Instant.now();
         try {
-            services.blacklist().revokeAllFor(jwt.getSubject(), now);
+            // Sessions first: should the revocation then fail, the same token still works for a
+            // retry. The other order left, after a failure in between, a revoked token that can no
+            // longer ask again and sessions still logged in.
             services.sessions().invalidateAll(jwt.getSubject());
+            services.blacklist().revokeAllFor(jwt.getSubject(), now);
         } catch (RedisUnavailableException e) {
             Json.error(resp, 503, "cannot log out right now, try again");
             return;

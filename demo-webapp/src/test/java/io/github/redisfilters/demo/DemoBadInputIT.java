@@ -287,6 +287,40 @@ class DemoBadInputIT {
     }
 
     @Test
+    void aLogoutAllThatFailsHalfwayCanBeRetriedWithTheSameToken() throws Exception {
+        String client = newClient();
+        HttpResponse<String> login = Http.post(servers.jetty("/api/auth/login"), "{\"username\":\"bob\",\"password\":\"bob-pw\"}",
+                "Content-Type", "application/json", "X-Forwarded-For", client);
+        assertThat(login.statusCode()).isEqualTo(200);
+        String bob = JSON.readTree(login.body()).get("token").asText();
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertThat(Http.post(servers.tomcat("/api/cart"), "{\"sku\":\"CUP\",\"qty\":1}",
+                "Content-Type", "application/json", "X-Forwarded-For", client, "Cookie", cookie).statusCode()).isEqualTo(200);
+
+        // foreign data where the session filter keeps bob's session index: finding his sessions fails
+        String index = "demo:session:principal:bob";
+        byte[] saved;
+        try (Jedis j = REDIS.process().admin()) {
+            saved = j.dump(index);
+            assertThat(saved).as("the login indexed bob's session").isNotNull();
+            j.set(index, "not a sorted set");
+        }
+        assertProblem(Http.post(servers.jetty("/api/auth/logout-all"), "", "Authorization", "Bearer " + bob, "X-Forwarded-For", client),
+                503, "logout-all while the session index is unreadable");
+        try (Jedis j = REDIS.process().admin()) {
+            j.del(index);
+            j.restore(index, 0, saved);
+        }
+
+        assertThat(Http.post(servers.tomcat("/api/auth/logout-all"), "", "Authorization", "Bearer " + bob, "X-Forwarded-For", client)
+                .statusCode()).as("the retry with the same token").isEqualTo(204);
+        assertThat(Http.get(servers.jetty("/api/me"), "Authorization", "Bearer " + bob, "X-Forwarded-For", client).statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> cart = Http.get(servers.jetty("/api/cart"), "Cookie", cookie, "X-Forwarded-For", client);
+        assertThat(JSON.readTree(cart.body()).get("items")).as("bob's session is gone").isEmpty();
+    }
+
+    @Test
     void oddProductIdsAre404() throws Exception {
         for (Function<String, URI> server : bothServers()) {
             for (String id : new String[] {"-1", "0", "99999999999999999999999", "1e3", "abc", "1.0", "%20"}) {
