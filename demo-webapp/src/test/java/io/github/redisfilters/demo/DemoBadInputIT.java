@@ -141,9 +141,14 @@ class DemoBadInputIT {
         bodies.put("a string", "\"Cup\"");
         bodies.put("null", "null");
         bodies.put("nested 5000 deep", "[".repeat(5000));
+        bodies.put("a valid object then garbage", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1} xyz");
+        bodies.put("one brace too many", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1}}");
+        bodies.put("two objects", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1}{}");
+        bodies.put("a name twice", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1,\"qty\":2}");
         postEach("/api/products", bodies, 400, true);
         postEach("/api/cart", bodies, 400, false);
-        postEach("/api/auth/login", Map.of("not JSON", "not json", "an array", "[]"), 400, false);
+        postEach("/api/auth/login", Map.of("not JSON", "not json", "an array", "[]",
+                "a user name twice", "{\"username\":\"mallory\",\"password\":\"alice-pw\",\"username\":\"alice\"}"), 400, false);
 
         byte[] invalidUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
         for (Function<String, URI> server : bothServers()) {
