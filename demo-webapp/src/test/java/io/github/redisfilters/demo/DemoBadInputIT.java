@@ -276,18 +276,23 @@ class DemoBadInputIT {
     }
 
     @Test
-    void methodsAResourceDoesNotTakeAreAnsweredWithAProblemDocument() throws Exception {
+    void methodsAResourceDoesNotTakeAre405ProblemDocumentsThatSayWhatIsAllowed() throws Exception {
         String[][] requests = {
-            {"PUT", "/api/cart", "405"}, {"DELETE", "/api/products/1", "405"}, {"PUT", "/api/products", "405"},
-            {"GET", "/api/auth/login", "405"}, {"DELETE", "/api/me", "405"}, {"GET", "/api/auth/logout-all", "405"},
-            {"POST", "/health", "405"}, {"POST", "/metrics", "405"}, {"PUT", "/", "405"}, {"POST", "/admin/redis-filters", "405"},
-            {"PATCH", "/api/products/1", "501"}, {"BREW", "/api/cart", "501"}};
+            {"PUT", "/api/cart", "GET"}, {"DELETE", "/api/products/1", "GET"}, {"PUT", "/api/products", "POST"},
+            {"GET", "/api/auth/login", "POST"}, {"DELETE", "/api/me", "GET"}, {"GET", "/api/auth/logout-all", "POST"},
+            {"POST", "/health", "GET"}, {"POST", "/metrics", "GET"}, {"PUT", "/", "GET"},
+            {"PATCH", "/api/products/1", "GET"}, {"BREW", "/api/cart", "POST"}};
         for (Function<String, URI> server : bothServers()) {
             for (String[] r : requests) {
+                String what = r[0] + " " + server.apply(r[1]);
                 HttpResponse<String> answer = Http.method(r[0], server.apply(r[1]), r[0].equals("GET") ? null : "{}",
                         "Content-Type", "application/json", "X-Forwarded-For", newClient());
-                assertProblem(answer, Integer.parseInt(r[2]), r[0] + " " + server.apply(r[1]));
+                assertProblem(answer, 405, what);
+                assertThat(answer.headers().firstValue("Allow").orElse("")).as(what).contains(r[2]);
             }
+            // the library's status servlet is not the demo's: the application's error page still answers
+            assertProblem(Http.post(server.apply("/admin/redis-filters"), "{}", "X-Forwarded-For", newClient()), 405,
+                    "POST " + server.apply("/admin/redis-filters"));
         }
     }
 
