@@ -116,8 +116,16 @@ class DemoBadInputIT {
         bodies.put("name empty", "{\"name\":\"\",\"price\":1}");
         bodies.put("name blank", "{\"name\":\"   \",\"price\":1}");
         bodies.put("name with a NUL", "{\"name\":\"Cup\\u0000\",\"price\":1}");
+        bodies.put("name of no-break and em spaces", "{\"name\":\"\\u00a0\\u2003\",\"price\":1}");
+        bodies.put("name of a byte order mark and a zero-width space", "{\"name\":\"\\ufeff\\u200b\",\"price\":1}");
+        bodies.put("name with an unpaired surrogate", "{\"name\":\"Cup\\ud800\",\"price\":1}");
+        bodies.put("name with a reversed surrogate pair", "{\"name\":\"\\udc00\\ud800\",\"price\":1}");
         bodies.put("name of 10,000 characters", "{\"name\":\"" + "x".repeat(10_000) + "\",\"price\":1}");
         postEach("/api/products", bodies, 400, true);
+        HttpResponse<String> unicode = Http.post(servers.tomcat("/api/products"), "{\"name\":\" Tasse \u2615 \ud83d\ude00\\u00a0\",\"price\":1}",
+                "Content-Type", "application/json; charset=utf-8", "Authorization", "Bearer " + token, "X-Forwarded-For", newClient());
+        assertThat(unicode.statusCode()).as("letters, a BMP symbol and a surrogate pair are a name → " + unicode.body()).isEqualTo(201);
+        assertThat(JSON.readTree(unicode.body()).get("name").asText()).isEqualTo("Tasse \u2615 \ud83d\ude00");
 
         Map<String, String> cart = new LinkedHashMap<>();
         cart.put("qty 1e400", "{\"sku\":\"CUP\",\"qty\":1e400}");
