@@ -339,6 +339,17 @@ class DemoBadInputIT {
     }
 
     @Test
+    void pathsEndingInAJspExtensionAre404NotA500() throws Exception {
+        // Jetty's default descriptor maps these to a JSP servlet its distribution does not enable
+        // by default (and Tomcat's to Jasper): the demo has no JSP, so they are unknown paths.
+        for (Function<String, URI> server : bothServers()) {
+            for (String path : new String[] {"/x.jsp", "/api/x.jsp", "/api/products/1.jsp", "/index.jspx", "/a.jspf", "/a.xsp"}) {
+                assertProblem(Http.get(server.apply(path), "X-Forwarded-For", newClient()), 404, "GET " + server.apply(path));
+            }
+        }
+    }
+
+    @Test
     void oddProductIdsAre404() throws Exception {
         for (Function<String, URI> server : bothServers()) {
             for (String id : new String[] {"-1", "0", "99999999999999999999999", "1e3", "abc", "1.0", "%20"}) {
