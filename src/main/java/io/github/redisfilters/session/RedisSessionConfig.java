@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code locking}</td><td>{@code unsafe-methods}</td><td>which requests take the session's write lock: {@code unsafe-methods} (all but GET, HEAD, OPTIONS, TRACE), {@code all-methods} or {@code off} (see {@link Locking})</td></tr>
  * <tr><td>{@code lockWait}</td><td>{@code 5s}</td><td>longest wait for another request's lock before {@code 503}; 0s to 1m</td></tr>
  * <tr><td>{@code lockTimeout}</td><td>{@code 10s}</td><td>lifetime of a lock (a crashed server blocks a session at most this long); 1s to 1h</td></tr>
+ * <tr><td>{@code maxLockWaiters}</td><td>{@code 16}</td><td>most requests of one session that wait for its lock on one server; more answer {@code 503} at once; 1 to 1000</td></tr>
  * <tr><td>{@code maxSessionSize}</td><td>{@code 256KB}</td><td>largest session (attribute names and encoded values) a save may leave; a save beyond it writes nothing and answers 413</td></tr>
  * <tr><td>{@code cookieName}</td><td>{@code SESSION}</td><td>name of the session cookie</td></tr>
  * <tr><td>{@code cookiePath}</td><td>context path, {@code /} for the root</td><td>cookie {@code Path}</td></tr>
@@ -113,11 +114,14 @@ public final class RedisSessionConfig {
         OFF
     }
 
+    /** The default {@code maxLockWaiters}: 16 requests of one session per server. */
+    public static final int DEFAULT_MAX_LOCK_WAITERS = 16;
+
     /** The default {@code maxSessionSize}: 256 KB. */
     public static final long DEFAULT_MAX_SESSION_SIZE = 256 * 1024;
 
     static final Set<String> OWN_PARAMETERS = Set.of("maxInactiveInterval", "saveMode", "locking", "lockWait",
-            "lockTimeout", "maxSessionSize", "cookieName", "cookiePath", "cookieDomain", "cookieSecure", "cookieSameSite",
+            "lockTimeout", "maxLockWaiters", "maxSessionSize", "cookieName", "cookiePath", "cookieDomain", "cookieSecure", "cookieSameSite",
             "cookieHttpOnly", "sessionIdHeader", TrustedProxies.PARAMETER, "codec", "allowedClasses",
             "unreadableAttribute", "failureMode", "retryAfter", "principalAttribute", "excludedPaths", "touchFreePaths");
 
@@ -126,6 +130,7 @@ public final class RedisSessionConfig {
     private final Locking locking;
     private final Duration lockWait;
     private final Duration lockTimeout;
+    private final int maxLockWaiters;
     private final long maxSessionSize;
     private final String cookieName;
     private final String cookiePath;
@@ -153,6 +158,7 @@ public final class RedisSessionConfig {
         this.locking = b.locking;
         this.lockWait = b.lockWait;
         this.lockTimeout = b.lockTimeout;
+        this.maxLockWaiters = b.maxLockWaiters;
         this.maxSessionSize = b.maxSessionSize;
         this.sessionIdHeader = b.sessionIdHeader;
         this.trustedProxies = b.trustedProxies;
@@ -201,6 +207,7 @@ public final class RedisSessionConfig {
                 .apply("locking", InitParams.enumForm(Locking.class), b::locking)
                 .apply("lockWait", InitParams.DURATION, b::lockWait)
                 .apply("lockTimeout", InitParams.DURATION, b::lockTimeout)
+                .apply("maxLockWaiters", InitParams.INTEGER, b::maxLockWaiters)
                 .apply("maxSessionSize", InitParams.SIZE, b::maxSessionSize)
                 .apply("cookieName", InitParams.STRING, b::cookieName)
                 .apply("cookiePath", InitParams.STRING, b::cookiePath)
@@ -244,6 +251,7 @@ public final class RedisSessionConfig {
         private Locking locking = Locking.UNSAFE_METHODS;
         private Duration lockWait = Duration.ofSeconds(5);
         private Duration lockTimeout = Duration.ofSeconds(10);
+        private int maxLockWaiters = DEFAULT_MAX_LOCK_WAITERS;
         private long maxSessionSize = DEFAULT_MAX_SESSION_SIZE;
         private String sessionIdHeader;
         private List<CidrRange> trustedProxies;
@@ -303,6 +311,20 @@ public final class RedisSessionConfig {
          */
         public Builder lockTimeout(Duration d) {
             this.lockTimeout = Durations.check("lockTimeout", d, Duration.ofSeconds(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * Most requests of one session that wait for its lock at the same time on this server; one
+         * more answers 503 with {@code Retry-After} at once instead of waiting. It bounds the
+         * threads one session can keep waiting, and should exceed the requests of one user that
+         * legitimately overlap (parallel adds to a cart); 1 to 1000; default 16.
+         */
+        public Builder maxLockWaiters(int n) {
+            if (n < 1 || n > 1000) {
+                throw new IllegalArgumentException("maxLockWaiters must be from 1 to 1000 but was " + n);
+            }
+            this.maxLockWaiters = n;
             return this;
         }
 
@@ -493,6 +515,7 @@ public final class RedisSessionConfig {
     public Locking locking() { return locking; }
     public Duration lockWait() { return lockWait; }
     public Duration lockTimeout() { return lockTimeout; }
+    public int maxLockWaiters() { return maxLockWaiters; }
     public long maxSessionSize() { return maxSessionSize; }
     /** Null when off. */
     public String sessionIdHeader() { return sessionIdHeader; }
@@ -525,7 +548,7 @@ public final class RedisSessionConfig {
         parts.add("maxInactiveInterval=" + Durations.format(maxInactiveInterval));
         parts.add("saveMode=" + saveMode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         parts.add("locking=" + locking.name().toLowerCase(Locale.ROOT).replace('_', '-') + "(wait=" + Durations.format(lockWait)
-                + ", timeout=" + Durations.format(lockTimeout) + ")");
+                + ", timeout=" + Durations.format(lockTimeout) + ", waiters=" + maxLockWaiters + ")");
         parts.add("maxSessionSize=" + maxSessionSize);
         parts.add("sessionIdHeader=" + (sessionIdHeader == null ? "<off>" : sessionIdHeader));
         parts.add("trustedProxies=" + (trustedProxies == null ? "<context>" : trustedProxies));

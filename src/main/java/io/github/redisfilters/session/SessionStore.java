@@ -16,11 +16,6 @@ import org.slf4j.LoggerFactory;
 final class SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSessionFilter.class);
     private static final int MAX_LOGGED = 256;
-    /**
-     * Most requests of one session that may wait for its lock on one server at a time; more get
-     * 503 at once, so one client flooding its own session cannot park every container thread.
-     */
-    static final int MAX_WAITERS_PER_SESSION = 16;
     /** Index horizon of sessions that never expire (2^53 - 1, exact as a sorted-set score). */
     static final long NEVER = 9_007_199_254_740_991L;
 
@@ -91,10 +86,13 @@ final class SessionStore {
         return Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
     }
 
-    /** Registers a request waiting for the lock of {@code id}; false when too many already wait here. */
+    /**
+     * Registers a request waiting for the lock of {@code id}; false when {@code maxLockWaiters}
+     * already wait here, so one client flooding its own session cannot park every container thread.
+     */
     boolean enterWait(String id) {
         AtomicInteger n = waiters.computeIfAbsent(id, k -> new AtomicInteger());
-        if (n.incrementAndGet() > MAX_WAITERS_PER_SESSION) {
+        if (n.incrementAndGet() > config.maxLockWaiters()) {
             exitWait(id);
             return false;
         }

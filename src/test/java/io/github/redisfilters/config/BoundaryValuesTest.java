@@ -105,6 +105,10 @@ class BoundaryValuesTest {
             c.add(new Case("session", "maxSessionSize", Long.toString(size),
                     () -> RedisSessionConfig.builder().maxSessionSize(size).build(), SESSION));
         }
+        for (int n : new int[] {0, 1, 1000, 1001}) {
+            c.add(new Case("session", "maxLockWaiters", Integer.toString(n),
+                    () -> RedisSessionConfig.builder().maxLockWaiters(n).build(), SESSION));
+        }
         // rate limit
         for (int n : new int[] {0, 1, 10_000_000, 10_000_001}) {
             c.add(new Case("rateLimit", "localMaxKeys", Integer.toString(n), () -> RateLimitConfig.builder().localMaxKeys(n).build(),

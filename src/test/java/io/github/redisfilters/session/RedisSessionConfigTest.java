@@ -61,6 +61,7 @@ class RedisSessionConfigTest {
         p.put("locking", "all-methods");
         p.put("lockWait", "250ms");
         p.put("lockTimeout", "30s");
+        p.put("maxLockWaiters", "64");
         p.put("maxSessionSize", "64KB");
         p.put("sessionIdHeader", "X-Auth-Token");
         p.put("trustedProxies", "10.0.0.0/8 ::1");
@@ -83,6 +84,7 @@ class RedisSessionConfigTest {
         assertThat(c.locking()).isEqualTo(RedisSessionConfig.Locking.ALL_METHODS);
         assertThat(c.lockWait()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.lockTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.maxLockWaiters()).isEqualTo(64);
         assertThat(c.maxSessionSize()).isEqualTo(64 * 1024);
         assertThat(c.sessionIdHeader()).isEqualTo("X-Auth-Token");
         assertThat(c.trustedProxies()).hasSize(2);
@@ -104,7 +106,7 @@ class RedisSessionConfigTest {
     @Test
     void eachLimitIsCheckedOnceInTheSetterWithTheSameMessageFromWebXml() {
         Map<String, String> bad = Map.of("lockWait", "2m", "lockTimeout", "500ms", "maxSessionSize", "100MB",
-                "maxInactiveInterval", "100000d", "retryAfter", "2d");
+                "maxInactiveInterval", "100000d", "retryAfter", "2d", "maxLockWaiters", "0");
         bad.forEach((name, value) -> {
             String fromCode = null;
             try {
@@ -114,6 +116,7 @@ class RedisSessionConfigTest {
                     case "lockTimeout" -> b.lockTimeout(Duration.ofMillis(500));
                     case "maxSessionSize" -> b.maxSessionSize(100L * 1024 * 1024);
                     case "maxInactiveInterval" -> b.maxInactiveInterval(Duration.ofDays(100000));
+                    case "maxLockWaiters" -> b.maxLockWaiters(0);
                     default -> b.retryAfter(Duration.ofDays(2));
                 }
             } catch (IllegalArgumentException e) {

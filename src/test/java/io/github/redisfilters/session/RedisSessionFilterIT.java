@@ -371,6 +371,23 @@ class RedisSessionFilterIT {
     }
 
     @Test
+    void foreignDataUnderAPrincipalIndexIsReplacedAtTheNextLoginInsteadOfFailingEveryLogin() {
+        try (Jedis j = redis.admin()) {
+            j.set("rsf:session:principal:mallet", "not a sorted set"); // no TTL: it would stay forever
+        }
+        HttpResponse<String> login = Http.get(app.uri("/s/login?name=mallet"), cookie(newSession("cart", "1")));
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String id = sessionId(login);
+        assertThat(get(id, "user")).isEqualTo("mallet");
+        try (Jedis j = redis.admin()) {
+            assertThat(j.type("rsf:session:principal:mallet")).isEqualTo("zset");
+        }
+        assertThat(Http.get(app.uri("/s/find?name=mallet")).body()).isEqualTo("1");
+        assertThat(Http.get(app.uri("/s/logoutAll?name=mallet")).body()).isEqualTo("1");
+        assertThat(get(id, "user")).isEqualTo("no-session");
+    }
+
+    @Test
     void aSessionThatNeverExpiresHasNoTtlAndIsStillIndexed() {
         String id = sessionId(Http.get(app.uri("/s/forever?name=erin")));
         try (Jedis j = redis.admin()) {

@@ -120,6 +120,41 @@ class SessionLockIT {
     }
 
     @Test
+    void beyondMaxLockWaitersARequestIsRefusedAtOnceWhileTheWaiterStillGetsTheLock() throws Exception {
+        ServletContainer app = ContainerKind.TOMCAT.start(SessionTestApp.app("redisUrl", REDIS.process().url(),
+                Map.of("keyPrefix", "lw:", "lockWait", "20s", "lockTimeout", "30s", "maxLockWaiters", "1")));
+        try {
+            HttpResponse<String> created = Http.post(app.uri("/s/cart"), "");
+            String id = sessionId(created);
+            SessionTestApp.arrived = new CountDownLatch(1);
+            SessionTestApp.release = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> holder = CompletableFuture.supplyAsync(
+                    () -> Http.post(app.uri("/s/hold?name=h&value=1"), "", cookie(id)));
+            List<CompletableFuture<HttpResponse<String>>> adds = new ArrayList<>();
+            try {
+                assertThat(SessionTestApp.arrived.await(30, TimeUnit.SECONDS)).isTrue();
+                adds.add(CompletableFuture.supplyAsync(() -> add(app, id, "a", 0)));
+                adds.add(CompletableFuture.supplyAsync(() -> add(app, id, "b", 0)));
+                // the holder keeps the lock until released: the first answer can only be the refusal
+                HttpResponse<?> first = (HttpResponse<?>) CompletableFuture.anyOf(adds.toArray(CompletableFuture[]::new))
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(first.statusCode()).as("one waiter is the most; the second is refused at once").isEqualTo(503);
+                assertThat(first.headers().firstValue("Retry-After")).isPresent();
+            } finally {
+                SessionTestApp.release.countDown();
+            }
+            assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            List<Integer> codes = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> a : adds) {
+                codes.add(a.get(30, TimeUnit.SECONDS).statusCode());
+            }
+            assertThat(codes).as("the waiter took the lock once the holder let go").containsExactlyInAnyOrder(200, 503);
+        } finally {
+            app.close();
+        }
+    }
+
+    @Test
     void aLockLeftByACrashedServerExpiresAfterItsTtl() {
         String id = newCart();
         add(jetty, id, "before", 0);

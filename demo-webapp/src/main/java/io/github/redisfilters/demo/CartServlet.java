@@ -1,7 +1,6 @@
 package io.github.redisfilters.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -16,7 +15,7 @@ import java.util.regex.Pattern;
  * {@code GET /api/cart} and {@code POST /api/cart {"sku","qty"}}: a cart in the (Redis-backed)
  * session, anonymous or logged in, served by any server.
  */
-public class CartServlet extends HttpServlet {
+public class CartServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     static final String CART = "cart";
     static final int MAX_QTY = 1000;

@@ -4,14 +4,13 @@ import io.github.redisfilters.client.RedisSettings;
 import io.github.redisfilters.client.SharedRedisClient;
 import io.github.redisfilters.config.ConfigException;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 
 /** {@code GET /health}: 200 {"redis":"UP"} or 503 {"redis":"DOWN"}, through the filters' shared client. */
-public class HealthServlet extends HttpServlet {
+public class HealthServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private transient SharedRedisClient redis;
 

@@ -1,5 +1,6 @@
 package io.github.redisfilters.demo;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +13,16 @@ import java.util.Map;
 
 /** JSON in and out for the demo servlets; every error is an RFC 9457 problem document. */
 final class Json {
-    /** Decimals as BigDecimal: {@code 1e400} is a number out of range, not an infinite double. */
-    static final ObjectMapper MAPPER = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    /**
+     * Decimals as BigDecimal: {@code 1e400} is a number out of range, not an infinite double. One
+     * JSON value per body and each name once in an object: {@code {…} xyz}, {@code {…}{…}} and
+     * {@code {"sku":"A","sku":"B"}} are malformed, not read as their first value or last name.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     static final int MAX_BODY = 16 * 1024;
 
     private Json() {
@@ -44,9 +53,16 @@ final class Json {
         return switch (status) {
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 411 -> "Length Required";
             case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 415 -> "Unsupported Media Type";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
             case 503 -> "Service Unavailable";
             default -> "Error";
         };

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.redisfilters.ratelimit.Algorithm;
 import io.github.redisfilters.ratelimit.RateLimit;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -16,7 +15,7 @@ import java.util.Map;
  * right here with {@link RateLimit}; the RateLimitFilter finds it through the servlet mapping.
  */
 @RateLimit(name = "login", limit = 5, window = "15m", algorithm = Algorithm.FIXED, methods = "POST")
-public class LoginServlet extends HttpServlet {
+public class LoginServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private transient DemoServices services;
 

@@ -3,7 +3,6 @@ package io.github.redisfilters.demo;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.github.redisfilters.client.RedisUnavailableException;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -15,7 +14,7 @@ import java.time.Instant;
  * the session) and {@code POST /api/auth/logout-all} (revokes every token of the user issued until
  * now and invalidates all the user's sessions).
  */
-public class LogoutServlet extends HttpServlet {
+public class LogoutServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private transient DemoServices services;
 
@@ -58,8 +57,11 @@ public class LogoutServlet extends HttpServlet {
         }
         Instant now = Instant.now();
         try {
-            services.blacklist().revokeAllFor(jwt.getSubject(), now);
+            // Sessions first: should the revocation then fail, the same token still works for a
+            // retry. The other order left, after a failure in between, a revoked token that can no
+            // longer ask again and sessions still logged in.
             services.sessions().invalidateAll(jwt.getSubject());
+            services.blacklist().revokeAllFor(jwt.getSubject(), now);
         } catch (RedisUnavailableException e) {
             Json.error(resp, 503, "cannot log out right now, try again");
             return;

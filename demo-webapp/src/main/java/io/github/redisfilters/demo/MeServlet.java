@@ -2,14 +2,13 @@ package io.github.redisfilters.demo;
 
 import com.auth0.jwt.interfaces.DecodedJWT;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 
 /** {@code GET /api/me} (bearer): 200 {"sub": …}. */
-public class MeServlet extends HttpServlet {
+public class MeServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private transient DemoServices services;
 

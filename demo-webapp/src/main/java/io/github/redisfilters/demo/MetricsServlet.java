@@ -3,7 +3,6 @@ package io.github.redisfilters.demo;
 import io.github.redisfilters.metrics.RedisFiltersMeterBinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -13,7 +12,7 @@ import java.io.IOException;
  * Prometheus text format, through the library's Micrometer binder on a registry this application
  * chose (the library chooses none). Filters started before or after this servlet are all included.
  */
-public class MetricsServlet extends HttpServlet {
+public class MetricsServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private transient PrometheusMeterRegistry registry;
     private transient RedisFiltersMeterBinder binder;

@@ -1,7 +1,6 @@
 package io.github.redisfilters.demo;
 
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -14,7 +13,7 @@ import java.util.Map;
  * {@code WEB-INF/page/}, no build step. The page calls the API with {@code fetch} and shows what
  * each filter did (limit headers, {@code X-Cache}, the session cart, the token, {@code /health}).
  */
-public class PageServlet extends HttpServlet {
+public class PageServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private static final Map<String, String> FILES = Map.of(
             "/", "index.html",

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.redisfilters.cache.CacheResponse;
 import io.github.redisfilters.client.RedisUnavailableException;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,7 +19,7 @@ import java.util.Map;
  * ResponseCacheFilter; this servlet knows nothing about them.
  */
 @CacheResponse(ttl = "60s")
-public class ProductsServlet extends HttpServlet {
+public class ProductsServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     static final long ORIGIN_DELAY_MS = 25;
     static final int MAX_NAME_LENGTH = 200;
@@ -81,7 +80,7 @@ public class ProductsServlet extends HttpServlet {
             Json.error(resp, 400, invalid);
             return;
         }
-        String name = body.get("name").asText().trim();
+        String name = withoutInvisibleEnds(body.get("name").asText());
         BigDecimal price = body.get("price").decimalValue().setScale(2, RoundingMode.UNNECESSARY);
         try {
             ObjectNode created = services.catalog().create(name, price);
@@ -100,7 +99,10 @@ public class ProductsServlet extends HttpServlet {
         if (name.asText().chars().anyMatch(Character::isISOControl)) {
             return "name must not contain control characters";
         }
-        String n = name.asText().trim();
+        if (hasUnpairedSurrogate(name.asText())) {
+            return "name must be Unicode text (it has an unpaired surrogate)";
+        }
+        String n = withoutInvisibleEnds(name.asText());
         if (n.isEmpty() || n.length() > MAX_NAME_LENGTH) {
             return "name must have 1 to " + MAX_NAME_LENGTH + " characters";
         }
@@ -115,6 +117,36 @@ public class ProductsServlet extends HttpServlet {
             return "price must have at most 2 decimals";
         }
         return null;
+    }
+
+    /** The name without leading and trailing {@linkplain #invisible invisible} characters. */
+    static String withoutInvisibleEnds(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && invisible(s.codePointAt(from))) {
+            from += Character.charCount(s.codePointAt(from));
+        }
+        while (to > from && invisible(s.codePointBefore(to))) {
+            to -= Character.charCount(s.codePointBefore(to));
+        }
+        return s.substring(from, to);
+    }
+
+    /** Spaces of any kind (no-break ones too) and format characters (BOM, bidi marks, zero widths). */
+    private static boolean invisible(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || Character.getType(codePoint) == Character.FORMAT;
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void slowOrigin() {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 /**
  * What an attacker or a careless client sends the demo: every answer is a 4xx with a problem
@@ -115,8 +116,16 @@ class DemoBadInputIT {
         bodies.put("name empty", "{\"name\":\"\",\"price\":1}");
         bodies.put("name blank", "{\"name\":\"   \",\"price\":1}");
         bodies.put("name with a NUL", "{\"name\":\"Cup\\u0000\",\"price\":1}");
+        bodies.put("name of no-break and em spaces", "{\"name\":\"\\u00a0\\u2003\",\"price\":1}");
+        bodies.put("name of a byte order mark and a zero-width space", "{\"name\":\"\\ufeff\\u200b\",\"price\":1}");
+        bodies.put("name with an unpaired surrogate", "{\"name\":\"Cup\\ud800\",\"price\":1}");
+        bodies.put("name with a reversed surrogate pair", "{\"name\":\"\\udc00\\ud800\",\"price\":1}");
         bodies.put("name of 10,000 characters", "{\"name\":\"" + "x".repeat(10_000) + "\",\"price\":1}");
         postEach("/api/products", bodies, 400, true);
+        HttpResponse<String> unicode = Http.post(servers.tomcat("/api/products"), "{\"name\":\" Tasse \u2615 \ud83d\ude00\\u00a0\",\"price\":1}",
+                "Content-Type", "application/json; charset=utf-8", "Authorization", "Bearer " + token, "X-Forwarded-For", newClient());
+        assertThat(unicode.statusCode()).as("letters, a BMP symbol and a surrogate pair are a name → " + unicode.body()).isEqualTo(201);
+        assertThat(JSON.readTree(unicode.body()).get("name").asText()).isEqualTo("Tasse \u2615 \ud83d\ude00");
 
         Map<String, String> cart = new LinkedHashMap<>();
         cart.put("qty 1e400", "{\"sku\":\"CUP\",\"qty\":1e400}");
@@ -140,9 +149,14 @@ class DemoBadInputIT {
         bodies.put("a string", "\"Cup\"");
         bodies.put("null", "null");
         bodies.put("nested 5000 deep", "[".repeat(5000));
+        bodies.put("a valid object then garbage", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1} xyz");
+        bodies.put("one brace too many", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1}}");
+        bodies.put("two objects", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1}{}");
+        bodies.put("a name twice", "{\"name\":\"Cup\",\"price\":1,\"sku\":\"CUP\",\"qty\":1,\"qty\":2}");
         postEach("/api/products", bodies, 400, true);
         postEach("/api/cart", bodies, 400, false);
-        postEach("/api/auth/login", Map.of("not JSON", "not json", "an array", "[]"), 400, false);
+        postEach("/api/auth/login", Map.of("not JSON", "not json", "an array", "[]",
+                "a user name twice", "{\"username\":\"mallory\",\"password\":\"alice-pw\",\"username\":\"alice\"}"), 400, false);
 
         byte[] invalidUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
         for (Function<String, URI> server : bothServers()) {
@@ -227,6 +241,112 @@ class DemoBadInputIT {
         HttpResponse<String> good = Http.get(servers.tomcat("/api/me"), "Authorization", "Bearer "
                 + sign(claims("jti", jti, "sub", "alice", "iat", now, "exp", now + 600), key), "X-Forwarded-For", newClient());
         assertThat(good.statusCode()).as("the same claims with a sub are accepted: the key is right").isEqualTo(200);
+    }
+
+    @Test
+    void unreadableProductsStoredInRedisAreLeftOutNotA500() throws Exception {
+        try (Jedis j = REDIS.process().admin()) {
+            j.hset("demo:shop:products", Map.of(
+                    "201", "not json",
+                    "202", "5",
+                    "203", "[1]",
+                    "204", "{\"id\":204}",
+                    "205", "{\"id\":\"x\",\"name\":1,\"price\":\"free\"}",
+                    "not-a-number", "{\"id\":1,\"name\":\"Mug\",\"price\":1}",
+                    "206", "{\"id\":206,\"name\":\"" + "x".repeat(21_000_000) + "\",\"price\":1}",
+                    "207", "{\"id\":207,\"name\":\"Saucer\",\"price\":3.5}"));
+        }
+        for (Function<String, URI> server : bothServers()) {
+            HttpResponse<String> list = Http.get(server.apply("/api/products"), "X-Forwarded-For", newClient());
+            assertThat(list.statusCode()).as("list → " + list.body()).isEqualTo(200);
+            JsonNode products = JSON.readTree(list.body()).get("products");
+            assertThat(products.findValuesAsText("name")).as("the seed and the one readable stored product")
+                    .containsExactly("Espresso cup", "French press", "Coffee beans 1kg", "Milk jug", "Grinder", "Saucer");
+            for (String id : new String[] {"201", "202", "203", "204", "205", "206"}) {
+                assertProblem(Http.get(server.apply("/api/products/" + id), "X-Forwarded-For", newClient()), 404, "stored garbage " + id);
+            }
+            assertThat(Http.get(server.apply("/api/products/207"), "X-Forwarded-For", newClient()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anExhaustedOrCorruptProductSequenceRefusesNewProductsWith503() throws Exception {
+        for (String sequence : new String[] {"9223372036854775800", "9223372036854775807", "-500", "not a number"}) {
+            try (Jedis j = REDIS.process().admin()) {
+                j.set("demo:shop:product-seq", sequence);
+            }
+            for (Function<String, URI> server : bothServers()) {
+                HttpResponse<String> r = Http.post(server.apply("/api/products"), "{\"name\":\"Cup\",\"price\":1}",
+                        "Content-Type", "application/json", "Authorization", "Bearer " + token, "X-Forwarded-For", newClient());
+                assertProblem(r, 503, "sequence " + sequence + " on " + server.apply(""));
+            }
+        }
+    }
+
+    @Test
+    void methodsAResourceDoesNotTakeAre405ProblemDocumentsThatSayWhatIsAllowed() throws Exception {
+        String[][] requests = {
+            {"PUT", "/api/cart", "GET"}, {"DELETE", "/api/products/1", "GET"}, {"PUT", "/api/products", "POST"},
+            {"GET", "/api/auth/login", "POST"}, {"DELETE", "/api/me", "GET"}, {"GET", "/api/auth/logout-all", "POST"},
+            {"POST", "/health", "GET"}, {"POST", "/metrics", "GET"}, {"PUT", "/", "GET"},
+            {"PATCH", "/api/products/1", "GET"}, {"BREW", "/api/cart", "POST"}};
+        for (Function<String, URI> server : bothServers()) {
+            for (String[] r : requests) {
+                String what = r[0] + " " + server.apply(r[1]);
+                HttpResponse<String> answer = Http.method(r[0], server.apply(r[1]), r[0].equals("GET") ? null : "{}",
+                        "Content-Type", "application/json", "X-Forwarded-For", newClient());
+                assertProblem(answer, 405, what);
+                assertThat(answer.headers().firstValue("Allow").orElse("")).as(what).contains(r[2]);
+            }
+            // the library's status servlet is not the demo's: the application's error page still answers
+            assertProblem(Http.post(server.apply("/admin/redis-filters"), "{}", "X-Forwarded-For", newClient()), 405,
+                    "POST " + server.apply("/admin/redis-filters"));
+        }
+    }
+
+    @Test
+    void aLogoutAllThatFailsHalfwayCanBeRetriedWithTheSameToken() throws Exception {
+        String client = newClient();
+        HttpResponse<String> login = Http.post(servers.jetty("/api/auth/login"), "{\"username\":\"bob\",\"password\":\"bob-pw\"}",
+                "Content-Type", "application/json", "X-Forwarded-For", client);
+        assertThat(login.statusCode()).isEqualTo(200);
+        String bob = JSON.readTree(login.body()).get("token").asText();
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertThat(Http.post(servers.tomcat("/api/cart"), "{\"sku\":\"CUP\",\"qty\":1}",
+                "Content-Type", "application/json", "X-Forwarded-For", client, "Cookie", cookie).statusCode()).isEqualTo(200);
+
+        // foreign data where the session filter keeps bob's session index: finding his sessions fails
+        String index = "demo:session:principal:bob";
+        byte[] saved;
+        try (Jedis j = REDIS.process().admin()) {
+            saved = j.dump(index);
+            assertThat(saved).as("the login indexed bob's session").isNotNull();
+            j.set(index, "not a sorted set");
+        }
+        assertProblem(Http.post(servers.jetty("/api/auth/logout-all"), "", "Authorization", "Bearer " + bob, "X-Forwarded-For", client),
+                503, "logout-all while the session index is unreadable");
+        try (Jedis j = REDIS.process().admin()) {
+            j.del(index);
+            j.restore(index, 0, saved);
+        }
+
+        assertThat(Http.post(servers.tomcat("/api/auth/logout-all"), "", "Authorization", "Bearer " + bob, "X-Forwarded-For", client)
+                .statusCode()).as("the retry with the same token").isEqualTo(204);
+        assertThat(Http.get(servers.jetty("/api/me"), "Authorization", "Bearer " + bob, "X-Forwarded-For", client).statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> cart = Http.get(servers.jetty("/api/cart"), "Cookie", cookie, "X-Forwarded-For", client);
+        assertThat(JSON.readTree(cart.body()).get("items")).as("bob's session is gone").isEmpty();
+    }
+
+    @Test
+    void pathsEndingInAJspExtensionAre404NotA500() throws Exception {
+        // Jetty's default descriptor maps these to a JSP servlet its distribution does not enable
+        // by default (and Tomcat's to Jasper): the demo has no JSP, so they are unknown paths.
+        for (Function<String, URI> server : bothServers()) {
+            for (String path : new String[] {"/x.jsp", "/api/x.jsp", "/api/products/1.jsp", "/index.jspx", "/a.jspf", "/a.xsp"}) {
+                assertProblem(Http.get(server.apply(path), "X-Forwarded-For", newClient()), 404, "GET " + server.apply(path));
+            }
+        }
     }
 
     @Test

@@ -12,6 +12,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -271,6 +276,39 @@ class DemoContractIT {
         HttpResponse<String> garbage = Http.post(servers.jetty("/api/cart"), "not json",
                 "Content-Type", "application/json", "X-Forwarded-For", client);
         assertThat(garbage.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aBurstOfConcurrentCartAddsOverBothServersIsAcceptedWholeAndKeepsEveryItem() throws Exception {
+        String client = newClient();
+        HttpResponse<String> first = Http.post(servers.jetty("/api/cart"), "{\"sku\":\"FIRST\",\"qty\":1}",
+                "Content-Type", "application/json", "X-Forwarded-For", client);
+        String cookie = sessionCookie(first);
+        int adds = CartServlet.MAX_ITEMS - 1; // 24 and 25 per server at once: beyond the library's default of 16 waiters
+        ExecutorService pool = Executors.newFixedThreadPool(adds);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < adds; i++) {
+                Function<String, URI> server = i % 2 == 0 ? servers::jetty : servers::tomcat;
+                String body = "{\"sku\":\"SKU-" + i + "\",\"qty\":1}";
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return Http.post(server.apply("/api/cart"), body, "Content-Type", "application/json",
+                            "Cookie", cookie, "X-Forwarded-For", client);
+                }));
+            }
+            go.countDown();
+            for (Future<HttpResponse<String>> a : answers) {
+                HttpResponse<String> r = a.get(60, TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode cart = json(Http.get(servers.tomcat("/api/cart"), "Cookie", cookie, "X-Forwarded-For", client));
+        assertThat(cart.get("items")).hasSize(adds + 1);
+        assertThat(cart.get("totalQty").asInt()).isEqualTo(adds + 1);
     }
 
     @Test

@@ -2,6 +2,12 @@
 -- later than the session's real expiry, so entries scored in the past are certainly dead.
 -- KEYS[1] index   ARGV[1] now (ms)   ARGV[2] 'add' or 'remove'   ARGV[3] session id   ARGV[4] score
 local key = KEYS[1]
+-- The key is the library's own: anything but a sorted set there (foreign or corrupted data) would
+-- fail every login of this principal for as long as it stays, so it is replaced.
+local kind = redis.call('TYPE', key)['ok']
+if kind ~= 'zset' and kind ~= 'none' then
+  redis.call('DEL', key)
+end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. ARGV[1])
 if ARGV[2] == 'add' then
   redis.call('ZADD', key, ARGV[4], ARGV[3])
