@@ -323,8 +323,10 @@ class DemoContractIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(servers.jetty("/health")).statusCode() == 503);
             assertThat(Http.get(servers.tomcat("/health")).body()).contains("DOWN");
             HttpResponse<String> products = Http.get(servers.tomcat("/api/products/1"), "X-Forwarded-For", client);
-            assertThat(products.statusCode()).as("cache and rate limit fail open").isEqualTo(200);
+            assertThat(products.statusCode()).as("the cache fails open, the rate limit counts locally").isEqualTo(200);
             assertThat(products.headers().firstValue("X-Cache")).hasValue("BYPASS");
+            assertThat(products.headers().firstValue("X-RateLimit-Limit")).as("headers on every /api response").hasValue("100");
+            assertThat(products.headers().firstValue("X-RateLimit-Remaining")).isPresent();
             HttpResponse<String> me = Http.get(servers.jetty("/api/me"), "Authorization", "Bearer " + token, "X-Forwarded-For", client);
             assertThat(me.statusCode()).as("the blacklist fails closed").isEqualTo(503);
             assertThat(me.headers().firstValue("Retry-After")).isPresent();
@@ -344,7 +346,7 @@ class DemoContractIT {
         } finally {
             redis.launch();
         }
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
                 Http.get(servers.jetty("/health")).statusCode() == 200 && Http.get(servers.tomcat("/health")).statusCode() == 200);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
                 Http.get(servers.tomcat("/api/me"), "Authorization", "Bearer " + token, "X-Forwarded-For", client).statusCode() == 200);
