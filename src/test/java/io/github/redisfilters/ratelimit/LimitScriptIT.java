@@ -60,6 +60,43 @@ class LimitScriptIT {
     }
 
     /** Hits stored under a policy key: log entries, or the sum of the window counters. */
+    /**
+     * Something else stored under a limiter key (another application's value, a corrupted counter)
+     * must not switch the client's limit off: the script replaces it and counts from there, in
+     * both scripts (windows.lua: fixed and sliding counter; check.lua: the sliding log).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fixed", "sliding-counter", "sliding"})
+    void foreignDataUnderALimiterKeyIsReplacedAndTheLimitHolds(String algorithm) {
+        Rule rule = Rule.parse("foreign: /x 3/1m " + algorithm);
+        String key = "t:ratelimit:{ip:1.2.3.4}:foreign";
+        clock.set(T0 + 1_000);
+        for (String kind : List.of("string", "list", "garbage counter")) {
+            try (Jedis j = REDIS.process().admin()) {
+                j.del(key);
+                switch (kind) {
+                    case "string" -> j.set(key, "not a counter");
+                    case "list" -> j.rpush(key, "a", "b");
+                    default -> {
+                        if (algorithm.equals("sliding")) {
+                            j.set(key, "x"); // a log is a sorted set: any other type is foreign to it
+                        } else {
+                            j.hset(key, Long.toString((T0 + 1_000) / 60_000), "many");
+                        }
+                    }
+                }
+            }
+            for (int i = 1; i <= 3; i++) {
+                assertThat(hit(rule).admitted()).as("%s: request %d", kind, i).isTrue();
+            }
+            assertThat(hit(rule).admitted()).as("%s: the fourth is denied", kind).isFalse();
+            assertThat(kept(key)).as(kind).isEqualTo(3);
+            try (Jedis j = REDIS.process().admin()) {
+                assertThat(j.pttl(key)).as("%s: the replacement expires", kind).isPositive();
+            }
+        }
+    }
+
     static long kept(String key) {
         try (Jedis j = REDIS.process().admin()) {
             if (j.type(key).equals("zset")) {

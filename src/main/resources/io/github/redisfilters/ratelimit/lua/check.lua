@@ -18,6 +18,21 @@
 -- counter takes the hit at once (HINCRBY answers with the new count) and gives it back only when
 -- some policy denies; a fixed window therefore costs TIME + HINCRBY per admitted request.
 
+-- A key of ours that holds something else (a foreign value, a corrupted counter) is replaced, so
+-- that stored data can never switch a client's limit off; the common case costs nothing more.
+local function own(command, k, ...)
+  local r = redis.pcall(command, k, ...)
+  if type(r) == 'table' and r.err then
+    -- only data that is not ours: any other error (out of memory, read-only) keeps the key and fails
+    if not (string.find(r.err, 'WRONGTYPE', 1, true) or string.find(r.err, 'not an integer', 1, true)) then
+      error(r)
+    end
+    redis.call('DEL', k)
+    r = redis.call(command, k, ...)
+  end
+  return r
+end
+
 local now
 if ARGV[1] == '' then
   local t = redis.call('TIME')
@@ -35,12 +50,12 @@ for i = 1, n do
   local enforced = a == ARGV[3 * i]
   local ok, c, prev
   if a == 'l' then
-    redis.call('ZREMRANGEBYSCORE', k, '-inf', now - w)
+    own('ZREMRANGEBYSCORE', k, '-inf', now - w)
     c = redis.call('ZCARD', k)
     ok = c < l
   else
     local idx = math.floor(now / w)
-    c = redis.call('HINCRBY', k, idx, '1')
+    c = own('HINCRBY', k, idx, '1')
     local grace = math.min(w, 1000)
     if a == 'f' then
       if c == 1 then
