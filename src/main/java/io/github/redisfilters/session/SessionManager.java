@@ -35,12 +35,20 @@ final class SessionManager implements RedisSession.Owner {
     private final boolean touch;
     private final boolean excluded;
     private final boolean lock;
-    /** First well-formed id the client sent, or null. */
-    private final String requestedId;
-    /** Raw value as sent (possibly garbage), or null. */
-    private final String requestedRaw;
+    /**
+     * Most well-formed ids of one request that are tried in turn when the first names no session
+     * (a browser sends an older cookie of a wider or narrower path too): each costs a round trip.
+     */
+    static final int MAX_REQUESTED_IDS = 3;
+    /** The well-formed id the client sent that is (being) loaded, or null; a later one when an earlier named no session. */
+    private String requestedId;
+    /** Raw value as sent (possibly garbage), or null; the id used once a later one was. */
+    private String requestedRaw;
     /** The id came in {@code sessionIdHeader}, not in the cookie. */
-    private final boolean fromHeader;
+    private boolean fromHeader;
+    /** Further well-formed ids of the session cookie, in the order sent (rarely any). */
+    private final List<String> laterIds;
+    private int laterIdsTried;
     private final List<String> pendingDeletes = new ArrayList<>();
     /** Encoded attributes as loaded (their sizes count toward maxSessionSize); sizes saved since then override them. */
     private Map<String, byte[]> storedRaw = Map.of();
@@ -91,10 +99,13 @@ final class SessionManager implements RedisSession.Owner {
                 }
             }
         }
+        List<String> later = List.of();
         if (valid == null) {
-            // the first well-formed value of the cookie wins (a browser may send an older, wider-path one too)
+            // the first well-formed value of the cookie is loaded first; a browser may send an older
+            // cookie of another path too, so the next ones are tried when it names no session
             String[] found = {raw, null};
             boolean[] cookieSeen = {false};
+            List<String> more = new ArrayList<>(0);
             String name = config.cookieName();
             RequestCookies.forEach(request, (n, v) -> {
                 if (!name.equals(n)) {
@@ -105,8 +116,12 @@ final class SessionManager implements RedisSession.Owner {
                 }
                 cookieSeen[0] = true;
                 if (SessionIds.wellFormed(v)) {
-                    found[1] = v;
-                    return false;
+                    if (found[1] == null) {
+                        found[1] = v;
+                    } else if (!found[1].equals(v) && !more.contains(v)) {
+                        more.add(v);
+                    }
+                    return more.size() < MAX_REQUESTED_IDS - 1;
                 }
                 return true;
             });
@@ -114,6 +129,7 @@ final class SessionManager implements RedisSession.Owner {
                 raw = found[1];
                 valid = found[1];
                 header = false;
+                later = more;
             } else if (raw == null && cookieSeen[0]) {
                 raw = found[0];
                 header = false;
@@ -122,6 +138,7 @@ final class SessionManager implements RedisSession.Owner {
         this.requestedRaw = raw;
         this.requestedId = valid;
         this.fromHeader = header;
+        this.laterIds = later;
     }
 
     static boolean isSafe(String method) {
@@ -175,11 +192,11 @@ final class SessionManager implements RedisSession.Owner {
         return newId;
     }
 
-    String requestedRaw() {
+    synchronized String requestedRaw() {
         return requestedRaw;
     }
 
-    boolean fromCookie() {
+    synchronized boolean fromCookie() {
         return requestedRaw != null && !fromHeader;
     }
 
@@ -260,6 +277,9 @@ final class SessionManager implements RedisSession.Owner {
         try {
             loaded = settleDeferred(true) ? deferredReply : loadWaitingForLock();
             deferredReply = null;
+            while (!(loaded instanceof SessionRepository.Stored) && nextRequestedId()) {
+                loaded = loadWaitingForLock(); // an older cookie came first: try the next id sent
+            }
         } catch (RedisUnavailableException e) {
             store.count("errors");
             if (config.failureMode() == RedisSessionConfig.FailureMode.OPEN) {
@@ -296,6 +316,16 @@ final class SessionManager implements RedisSession.Owner {
         if (stored.indexRefresh() && stored.principal() != null) {
             index(stored.principal(), stored.id(), stored.maxInactiveSeconds());
         }
+    }
+
+    /** Moves on to the next well-formed id the client sent; false when there is none. */
+    private boolean nextRequestedId() {
+        if (laterIdsTried >= laterIds.size()) {
+            return false;
+        }
+        requestedId = laterIds.get(laterIdsTried++);
+        requestedRaw = requestedId;
+        return true;
     }
 
     /**

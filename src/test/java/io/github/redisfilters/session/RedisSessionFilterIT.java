@@ -200,6 +200,29 @@ class RedisSessionFilterIT {
         assertThat(sessionKeys()).isOne();
     }
 
+    /**
+     * A browser sends every cookie of that name whose path and domain match, the most specific
+     * path first: an older or planted cookie must not hide the session (the ids sent are tried in
+     * order, at most {@value SessionManager#MAX_REQUESTED_IDS}).
+     */
+    @Test
+    void anUnknownCookieSentBeforeTheSessionsOwnDoesNotHideIt() {
+        String id = newSession("a", "kept");
+        String unknown = new SessionIds().next();
+        String other = new SessionIds().next();
+        HttpResponse<String> r = Http.get(app.uri("/s/get?name=a"), "Cookie",
+                "SESSION=garbage; SESSION=" + unknown + "; SESSION=" + id);
+        assertThat(r.body()).isEqualTo("kept");
+        HttpResponse<String> writes = Http.get(app.uri("/s/set?name=a&value=new"), "Cookie",
+                "SESSION=" + unknown + "; SESSION=" + id);
+        assertThat(writes.body()).isEqualTo("ok false");
+        assertThat(get(id, "a")).isEqualTo("new");
+        assertThat(sessionKeys()).as("no session made for the unknown id").isOne();
+        HttpResponse<String> tooMany = Http.get(app.uri("/s/get?name=a"), "Cookie",
+                "SESSION=" + unknown + "; SESSION=" + other + "; SESSION=" + new SessionIds().next() + "; SESSION=" + id);
+        assertThat(tooMany.body()).as("only the first three well-formed ids are tried").isEqualTo("no-session");
+    }
+
     @Test
     void aCorruptedHashIsNoSessionAndNo5xx() {
         String id = new SessionIds().next();
