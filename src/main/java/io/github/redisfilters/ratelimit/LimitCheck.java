@@ -20,9 +20,9 @@ import java.util.List;
  * limiter sends it, together with whatever the request batch adds.
  */
 final class LimitCheck implements ReadPlan<LimitCheck.Result> {
-    static final LuaScript CHECK = LuaScript.fromResource(LimitCheck.class, "lua/check.lua");
+    static final LuaScript CHECK = LuaScript.fromResources(LimitCheck.class, "lua/own_key.lua", "lua/check.lua");
     /** {@link #CHECK} for fixed windows and sliding counters only, with fewer arguments and a shorter reply. */
-    static final LuaScript WINDOWS = LuaScript.fromResource(LimitCheck.class, "lua/windows.lua");
+    static final LuaScript WINDOWS = LuaScript.fromResources(LimitCheck.class, "lua/own_key.lua", "lua/windows.lua");
     private static final byte[] EMPTY = new byte[0];
 
     private final List<Group> groups;

@@ -35,11 +35,33 @@ public final class LuaScript {
      * @throws IllegalStateException if the resource is missing (a packaging error)
      */
     public static LuaScript fromResource(Class<?> anchor, String resource) {
+        return new LuaScript(resource, read(anchor, resource));
+    }
+
+    /**
+     * One script made of {@code resources} in order (Redis scripts cannot load one another: a
+     * function several scripts need is kept in a resource of its own and put before each), named
+     * after the last one.
+     *
+     * @throws IllegalStateException if a resource is missing (a packaging error)
+     */
+    public static LuaScript fromResources(Class<?> anchor, String... resources) {
+        StringBuilder source = new StringBuilder();
+        for (String r : resources) {
+            source.append(read(anchor, r));
+            if (source.length() > 0 && source.charAt(source.length() - 1) != '\n') {
+                source.append('\n');
+            }
+        }
+        return new LuaScript(resources[resources.length - 1], source.toString());
+    }
+
+    private static String read(Class<?> anchor, String resource) {
         try (InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("Lua script resource '" + resource + "' not found next to " + anchor.getName());
             }
-            return new LuaScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,20 +17,7 @@
 -- Measured with callgrind on redis-server 7.0: each argument costs ~1.4k instructions and a number
 -- passed to redis.call is formatted with snprintf, hence '1' as a string and the sign trick.
 
--- A key of ours that holds something else (a foreign value, a corrupted counter) is replaced, so
--- that stored data can never switch a client's limit off; the common case costs nothing more.
-local function own(command, k, ...)
-  local r = redis.pcall(command, k, ...)
-  if type(r) == 'table' and r.err then
-    -- only data that is not ours: any other error (out of memory, read-only) keeps the key and fails
-    if not (string.find(r.err, 'WRONGTYPE', 1, true) or string.find(r.err, 'not an integer', 1, true)) then
-      error(r)
-    end
-    redis.call('DEL', k)
-    r = redis.call(command, k, ...)
-  end
-  return r
-end
+-- own(command, key, ...): see own_key.lua, which is put before this script.
 
 local n = #KEYS
 local now = ARGV[2 * n + 1]
