@@ -20,7 +20,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * it was sent — {@code NOSCRIPT} (the script is re-sent with {@code EVAL}), Cluster {@code TRYAGAIN}
  * (re-sent after a short pause, up to the socket timeout), {@code MOVED}/{@code ASK} (re-sent
  * through the cluster client, which follows the redirection) — is re-sent on its own: Redis ran
- * nothing for it, so nothing runs twice. An error meaning the node cannot serve at all
+ * nothing for it, so nothing runs twice. It then runs after the rest of its pipeline: a plan must
+ * not depend on the order in which its commands and other plans' commands run. An error meaning the node cannot serve at all
  * ({@code READONLY}, {@code LOADING}, …) or a broken connection fails the whole batch, so that
  * {@link SharedRedisClient#call} applies its breaker and reconnect rules once.
  *
