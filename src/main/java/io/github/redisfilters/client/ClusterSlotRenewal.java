@@ -38,6 +38,8 @@ final class ClusterSlotRenewal {
     private final LongSupplier nanoTime;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong renewals = new AtomicLong();
+    /** Set by {@link #close()}: no renewal starts, and one in flight closes what it opened. */
+    private volatile boolean closed;
     /** Written only by the caller that set {@link #running}. */
     private long lastStart;
     private boolean startedOnce;
@@ -90,7 +92,7 @@ final class ClusterSlotRenewal {
      * unless the background executor has no thread free.
      */
     void nodeLost(Throwable cause) {
-        if (!isNodeLoss(cause) || !running.compareAndSet(false, true)) {
+        if (closed || !isNodeLoss(cause) || !running.compareAndSet(false, true)) {
             return;
         }
         long now = nanoTime.getAsLong();
@@ -110,10 +112,19 @@ final class ClusterSlotRenewal {
 
     private void renew(Throwable cause) {
         try {
+            if (closed) {
+                return;
+            }
             Set<String> before = primaries();
             // Jedis asks the seed nodes, then the known ones, for CLUSTER SLOTS; drops the pools of
             // nodes no longer listed. It skips the call when it is renewing already.
             provider.renewSlotCache();
+            if (closed) {
+                // the client closed meanwhile: the renewal may have made node pools again (from
+                // the seed nodes) after the provider closed them; nothing else would close them
+                provider.close();
+                return;
+            }
             renewals.incrementAndGet();
             Set<String> after = primaries();
             if (!after.equals(before)) {
@@ -140,6 +151,14 @@ final class ClusterSlotRenewal {
             }
         }
         return out;
+    }
+
+    /**
+     * The client is closing: no renewal starts from now on. Call before closing the provider: a
+     * renewal still running then closes the pools it made again.
+     */
+    void close() {
+        closed = true;
     }
 
     /** How many renewals ran. */

@@ -567,6 +567,10 @@ public final class SharedRedisClient {
             }
             closed = true;
             j = jedis;
+            ClusterSlotRenewal slots = slotRenewal;
+            if (slots != null) {
+                slots.close(); // before the client (its provider) closes, see ClusterSlotRenewal#close
+            }
             if (clusterExecutor != null) {
                 clusterExecutor.shutdownNow();
             }

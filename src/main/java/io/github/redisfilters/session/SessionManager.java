@@ -175,6 +175,9 @@ final class SessionManager implements RedisSession.Owner {
             throw new SessionUnavailableException("session store unavailable", null);
         }
         long now = store.now();
+        // sizes known of a session loaded (or saved) earlier in this request are not this one's
+        storedRaw = Map.of();
+        savedSizes = null;
         current = new RedisSession(store.context(), config.codec(), config.saveMode(), this, store.listeners(),
                 store.ids().next(), null, now, now, store.defaultMaxInactiveSeconds(), null, Map.of());
         store.count("created");
@@ -192,7 +195,15 @@ final class SessionManager implements RedisSession.Owner {
         return newId;
     }
 
+    /**
+     * The id the client sent. With several well-formed ids (rare), the one whose session is used:
+     * the session is loaded first, as {@link #isRequestedSessionIdValid()} would, so that both
+     * name the same id whichever the application asks first.
+     */
     synchronized String requestedRaw() {
+        if (!laterIds.isEmpty() && !excluded) {
+            getSession(false);
+        }
         return requestedRaw;
     }
 
@@ -274,6 +285,8 @@ final class SessionManager implements RedisSession.Owner {
             return;
         }
         SessionRepository.Loaded loaded;
+        String firstId = requestedId;
+        String firstRaw = requestedRaw;
         try {
             loaded = settleDeferred(true) ? deferredReply : loadWaitingForLock();
             deferredReply = null;
@@ -281,6 +294,8 @@ final class SessionManager implements RedisSession.Owner {
                 loaded = loadWaitingForLock(); // an older cookie came first: try the next id sent
             }
         } catch (RedisUnavailableException e) {
+            requestedId = firstId; // no session found under a later id: the first one sent is the requested one
+            requestedRaw = firstRaw;
             store.count("errors");
             if (config.failureMode() == RedisSessionConfig.FailureMode.OPEN) {
                 loadFailed = true;
@@ -289,6 +304,8 @@ final class SessionManager implements RedisSession.Owner {
             throw new SessionUnavailableException("session store unavailable", e);
         }
         if (!(loaded instanceof SessionRepository.Stored stored)) {
+            requestedId = firstId;
+            requestedRaw = firstRaw;
             store.count("not.found");
             return;
         }

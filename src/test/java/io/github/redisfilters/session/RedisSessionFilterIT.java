@@ -223,6 +223,40 @@ class RedisSessionFilterIT {
         assertThat(tooMany.body()).as("only the first three well-formed ids are tried").isEqualTo("no-session");
     }
 
+    /**
+     * With several session cookies, the id the request reports is the one whose session it uses,
+     * whether the application asks for it before or after the session is loaded: a stale cookie
+     * sent first is never reported as the valid requested id.
+     */
+    @Test
+    void theRequestedIdIsTheOneWhoseSessionIsUsedWhenSeveralCookiesAreSent() {
+        String id = newSession("a", "kept");
+        String unknown = new SessionIds().next();
+        HttpResponse<String> r = Http.get(app.uri("/s/requested"), "Cookie", "SESSION=" + unknown + "; SESSION=" + id);
+        assertThat(r.body()).isEqualTo(id + " true " + id);
+        HttpResponse<String> none = Http.get(app.uri("/s/requested"), "Cookie",
+                "SESSION=" + unknown + "; SESSION=" + new SessionIds().next());
+        assertThat(none.body()).as("no session: the first id sent is the one reported, before and after the load")
+                .isEqualTo(unknown + " false " + unknown);
+    }
+
+    /**
+     * A request that replaces its loaded session by a new one, saves it at the response's commit
+     * and changes it again: the second save counts the new session's size, not the attributes of
+     * the session it replaced (which would refuse it as too large).
+     */
+    @Test
+    void aSecondSaveOfASessionCreatedInPlaceOfALoadedOneCountsOnlyItsOwnSize() {
+        HttpResponse<String> big = Http.get(app.uri("/s/big?name=old&value=" + 200 * 1024));
+        String old = sessionId(big);
+        HttpResponse<String> r = Http.get(app.uri("/s/renew?name=fresh&value=" + 100 * 1024), cookie(old));
+        assertThat(r.statusCode()).isEqualTo(200);
+        String fresh = r.body();
+        assertThat(fresh).isNotEqualTo(old);
+        assertThat(get(old, "old")).isEqualTo("no-session");
+        assertThat(get(fresh, "after")).as("saved after the commit (100 KB of 256 KB)").isEqualTo("1");
+    }
+
     @Test
     void aCorruptedHashIsNoSessionAndNo5xx() {
         String id = new SessionIds().next();

@@ -187,6 +187,21 @@ final class SessionTestApp {
                     }
                     resp.getWriter().print("held");
                 }
+                case "requested" -> resp.getWriter().print(req.getRequestedSessionId() + " " + req.isRequestedSessionIdValid()
+                        + " " + req.getRequestedSessionId());
+                case "renew" -> {
+                    // a fresh session replaces the loaded one, is saved at the first commit (flush),
+                    // changed after it and saved again at the end of the request
+                    HttpSession old = req.getSession(false);
+                    if (old != null) {
+                        old.invalidate();
+                    }
+                    HttpSession s = req.getSession(true);
+                    s.setAttribute(name, "x".repeat(Integer.parseInt(value)));
+                    resp.getWriter().print(s.getId());
+                    resp.flushBuffer();
+                    s.setAttribute("after", "1");
+                }
                 case "cart" -> cart(req, resp);
                 case "big" -> {
                     HttpSession s = req.getSession();
