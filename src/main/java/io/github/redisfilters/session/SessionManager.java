@@ -45,7 +45,7 @@ final class SessionManager implements RedisSession.Owner {
     /** Raw value as sent (possibly garbage), or null; the id used once a later one was. */
     private String requestedRaw;
     /** The id came in {@code sessionIdHeader}, not in the cookie. */
-    private boolean fromHeader;
+    private final boolean fromHeader;
     /** Further well-formed ids of the session cookie, in the order sent (rarely any). */
     private final List<String> laterIds;
     private int laterIdsTried;
