@@ -423,8 +423,10 @@ public final class SharedRedisClient {
                 if (r == null) {
                     ClusterSlotRenewal slots = slotRenewal;
                     r = slots == null
-                            ? new ClusterRouting(clusterExecutor(), null, e -> { })
-                            : new ClusterRouting(clusterExecutor(), slots.provider(), slots::nodeLost);
+                            ? new ClusterRouting(clusterExecutor(), null, e -> { }, settings.failureThreshold(),
+                                    settings.retryInterval())
+                            : new ClusterRouting(clusterExecutor(), slots.provider(), slots::nodeLost,
+                                    settings.failureThreshold(), settings.retryInterval());
                     clusterRouting = r;
                 }
             }

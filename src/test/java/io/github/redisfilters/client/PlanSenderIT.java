@@ -222,4 +222,53 @@ class PlanSenderIT {
             }
         }
     }
+
+    /**
+     * A Cluster node that hangs (here: {@code CLIENT PAUSE}) costs each batch touching it a read
+     * timeout only until it failed {@code failureThreshold} times in a row; then its commands fail
+     * at once, without being sent, while the other nodes' plans are served and the client's own
+     * breaker stays closed.
+     */
+    @Test
+    void onClusterANodeThatKeepsTimingOutIsNoLongerAskedAfterTheThresholdWhileTheOthersServe() {
+        try (RedisClusterGroup cluster = RedisClusterGroup.start(false)) {
+            SharedRedisClient c = SharedRedisClient.create(RedisSettings.builder().clusterNodes(cluster.seeds())
+                    .socketTimeout(Duration.ofMillis(300)).failureThreshold(3).retryInterval(Duration.ofSeconds(60)).build());
+            try {
+                List<Incr> plans = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    plans.add(new Incr("{p" + i + "}:n", 1));
+                }
+                c.send(plans);
+                try (Jedis j = cluster.masters().get(0).admin()) {
+                    j.clientPause(20_000); // it keeps its connections and answers nothing
+                }
+                for (int round = 1; round <= 4; round++) {
+                    Results r = c.send(plans);
+                    for (Incr plan : plans) {
+                        if (onFirstMaster(plan)) {
+                            int n = round;
+                            assertThatThrownBy(() -> r.get(plan)).as("round %d, %s", n, plan.key())
+                                    .isInstanceOf(RedisUnavailableException.class)
+                                    .satisfies(e -> assertThat(messages(e).contains("is not asked")).as("failed without being sent")
+                                            .isEqualTo(n > 3));
+                        } else {
+                            assertThat(r.get(plan)).as(plan.key() + " on a healthy node").isEqualTo(1L + round);
+                        }
+                    }
+                }
+                assertThat(c.breaker().state()).as("the other nodes answered").isEqualTo(CircuitBreaker.State.CLOSED);
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
 }

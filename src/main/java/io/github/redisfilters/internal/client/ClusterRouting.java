@@ -20,6 +20,7 @@ public final class ClusterRouting {
     private final ExecutorService executor;
     private final ClusterConnectionProvider provider;
     private final Consumer<RuntimeException> nodeLost;
+    private final NodeOutages outages;
     /** Commands for the protocol of the client's connections (one for all: Jedis' own pipeline makes one per pipeline). */
     private volatile Spoken spoken;
 
@@ -30,11 +31,19 @@ public final class ClusterRouting {
      * @param executor runs every task it is given (on the caller's thread when it has none free)
      * @param provider the client's provider, or null
      * @param nodeLost told the failure of a node's pipeline (a connection refused, broken or timed out)
+     * @param failureThreshold connection failures in a row after which a node is not asked for
+     *                         {@code retryInterval} (see {@link NodeOutages})
      */
-    public ClusterRouting(ExecutorService executor, ClusterConnectionProvider provider, Consumer<RuntimeException> nodeLost) {
+    public ClusterRouting(ExecutorService executor, ClusterConnectionProvider provider, Consumer<RuntimeException> nodeLost,
+            int failureThreshold, java.time.Duration retryInterval) {
         this.executor = executor;
         this.provider = provider;
         this.nodeLost = nodeLost;
+        this.outages = new NodeOutages(failureThreshold, retryInterval.toNanos(), System::nanoTime);
+    }
+
+    NodeOutages outages() {
+        return outages;
     }
 
     ExecutorService executor() {

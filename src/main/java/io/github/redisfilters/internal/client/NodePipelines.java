@@ -72,6 +72,14 @@ final class NodePipelines {
     /** One node's pipeline: its commands' responses into {@code sent}, or its failure for each of them. */
     private static void sendTo(HostAndPort node, List<Integer> indexes, List<PlanSender.Command> commands, Object[] sent,
             ClusterRouting routing) {
+        RuntimeException refused = routing.outages().refusal(node);
+        if (refused != null) { // failed again and again lately: not asked until its pause is over
+            for (int i : indexes) {
+                sent[i] = refused;
+            }
+            routing.nodeLost().accept(refused); // the slot map may name its replacement by now
+            return;
+        }
         try {
             // null: any reachable primary (a keyless command, or a slot the map lacks: MOVED then
             // tells where it lives and the command is re-sent alone)
@@ -82,10 +90,12 @@ final class NodePipelines {
                 }
                 p.sync();
             }
+            routing.outages().answered(node);
         } catch (RuntimeException e) {
             for (int i : indexes) {
                 sent[i] = e;
             }
+            routing.outages().failed(node, e);
             routing.nodeLost().accept(e);
         }
     }
