@@ -93,10 +93,16 @@ class ChainTopologyIT {
             Map<String, String> params = Map.of("redisSentinelMaster", RedisSentinelGroup.MASTER_NAME,
                     "redisSentinelNodes", sentinel.sentinelNodesParam());
             Supplier<ChainApp.Counter> onMaster = () -> new PerNode(List.of(sentinel.master()));
-            List<ChainApp.Seen> batched;
-            try (ChainApp app = ChainApp.start(ContainerKind.JETTY, params, true, "sentinel1:")) {
-                batched = app.walk(onMaster);
+            List<ChainApp.Seen> batched = null;
+            // The sentinels talk to the master on their own (PING each second, PUBLISH hello, INFO):
+            // a walk during which one of their commands reached it counted a read event that is not
+            // the library's, so it is walked again (with a fresh prefix) — at most three times.
+            for (int attempt = 1; attempt <= 3 && (batched == null || disturbedBySentinels(batched)); attempt++) {
+                try (ChainApp app = ChainApp.start(ContainerKind.JETTY, params, true, "sentinel1." + attempt + ":")) {
+                    batched = app.walk(onMaster);
+                }
             }
+            assertThat(disturbedBySentinels(batched)).as("three walks in a row met sentinel traffic: %s", batched).isFalse();
             assertThat(batched.get(0).roundTrips()).as("cached page: %s", batched.get(0)).isEqualTo(1);
             assertThat(batched.get(1).roundTrips()).as("session read: %s", batched.get(1)).isEqualTo(1);
             assertThat(batched.get(2).roundTrips()).as("session write: %s", batched.get(2)).isEqualTo(2);
@@ -107,6 +113,16 @@ class ChainTopologyIT {
             }
             assertThat(ChainApp.answers(alone)).as("answered alike").isEqualTo(ChainApp.answers(batched));
         }
+    }
+
+    /** Whether a command only a sentinel sends to a master ran during one of the walk's measurements. */
+    static boolean disturbedBySentinels(List<ChainApp.Seen> walk) {
+        for (ChainApp.Seen s : walk) {
+            if (s.commands().matches("(?s).*\\b(ping|publish|info)=.*")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
